@@ -1,0 +1,261 @@
+//! The request type of an operation: struct, builder, validation, wire encoding and the `Operation` impl.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::validate::{checks, has_checks, Addressing};
+use super::{docs, field_type, ident, op_type_names, rust_type, Ctx};
+use crate::model::{Field, Location, Method, Operation, Rule, Shape};
+
+pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
+    let [request, builder, response, error] = op_type_names(op);
+    let rt = &ctx.rt;
+    let doc = docs::outer(&docs::request_doc(op));
+    let fields = op.params.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = field_type(f, false);
+        let doc = docs::outer(&docs::field_doc(f, true));
+        quote! { #doc pub #name: #ty, }
+    });
+    let builder_doc = docs::outer(&format!("Builder of [`{request}`]; [`build`]({builder}::build) checks every constraint."));
+    let builder_fields = op.params.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = rust_type(&f.ty);
+        quote!(#name: Option<#ty>,)
+    });
+    let setters = op.params.iter().map(setter);
+    let build = build_fn(op, &request, ctx);
+    let validate_fields = validate_fields_fn(op, ctx);
+    let validate_args = op.params.iter().filter(|f| takes_part(op, f)).map(|f| {
+        let name = ident(&f.rust_name);
+        if f.required {
+            quote!(Some(&self.#name))
+        } else {
+            quote!(self.#name.as_ref())
+        }
+    });
+    let writes = op.params.iter().map(|f| write_param(f, ctx));
+    let action = &op.wire_name;
+    let version = &ctx.version;
+    let method = match op.method {
+        Method::Get => quote!(#rt::Method::Get),
+        Method::Post => quote!(#rt::Method::Post),
+    };
+    let idempotent = op.idempotent;
+    let params_arg = if op.params.is_empty() { quote!(_params) } else { quote!(params) };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct #request {
+            #(#fields)*
+        }
+
+        impl #request {
+            /// Starts building a request.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #builder_doc
+        #[derive(Clone, Debug, Default)]
+        pub struct #builder {
+            #(#builder_fields)*
+        }
+
+        impl #builder {
+            #(#setters)*
+            #build
+        }
+
+        #validate_fields
+
+        impl #rt::Operation for #request {
+            type Response = #response;
+            type ErrorCode = #error;
+            const ACTION: &'static str = #action;
+            const VERSION: &'static str = #version;
+            const METHOD: #rt::Method = #method;
+            const IDEMPOTENT: bool = #idempotent;
+
+            fn validate(&self) -> Result<(), #rt::ValidationError> {
+                let mut v = #rt::Validator::new(#action);
+                validate_fields(&mut v, #(#validate_args),*);
+                v.finish()
+            }
+
+            fn write_params(&self, #params_arg: &mut #rt::Params) {
+                #(#writes)*
+            }
+        }
+    }
+}
+
+/// Whether `validate_fields` takes the parameter: it is required, constrained, or named by a rule.
+fn takes_part(op: &Operation, f: &Field) -> bool {
+    f.required
+        || has_checks(op, &f.ty)
+        || op.rules.iter().any(|r| match r {
+            Rule::Differ { parameters, .. } => parameters.iter().any(|p| p.wire_name == f.wire_name),
+        })
+}
+
+fn setter(f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let doc = docs::outer(&docs::field_doc(f, true));
+    match &f.ty.shape {
+        Shape::String => quote! {
+            #doc
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        },
+        Shape::List { items, .. } => {
+            let item = rust_type(items);
+            quote! {
+                #doc
+                pub fn #name(mut self, values: impl IntoIterator<Item = #item>) -> Self {
+                    self.#name = Some(values.into_iter().collect());
+                    self
+                }
+            }
+        }
+        _ => {
+            let ty = rust_type(&f.ty);
+            quote! {
+                #doc
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#name = Some(value);
+                    self
+                }
+            }
+        }
+    }
+}
+
+/// `build()`: validates everything, reporting absent required parameters along with every other violation.
+fn build_fn(op: &Operation, request: &proc_macro2::Ident, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let action = &op.wire_name;
+    let args = op.params.iter().filter(|f| takes_part(op, f)).map(|f| {
+        let name = ident(&f.rust_name);
+        quote!(self.#name.as_ref())
+    });
+    let required: Vec<_> = op.params.iter().filter(|f| f.required).map(|f| ident(&f.rust_name)).collect();
+    let unwrap = match required.len() {
+        0 => quote!(),
+        1 => {
+            let name = &required[0];
+            quote!(let Some(#name) = self.#name else { return Err(v.into_error()); };)
+        }
+        _ => quote! {
+            let (#(Some(#required)),*) = (#(self.#required),*) else { return Err(v.into_error()); };
+        },
+    };
+    let inits = op.params.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        if f.required {
+            quote!(#name,)
+        } else {
+            quote!(#name: self.#name,)
+        }
+    });
+    let doc = docs::outer(&format!("Checks every constraint of `{action}` and returns the request, or every violation at once."));
+    quote! {
+        #doc
+        pub fn build(self) -> Result<#request, #rt::ValidationError> {
+            let mut v = #rt::Validator::new(#action);
+            validate_fields(&mut v, #(#args),*);
+            #unwrap
+            v.finish()?;
+            Ok(#request { #(#inits)* })
+        }
+    }
+}
+
+/// The shared validation of the request and its builder, over optional references so that it also sees
+/// what the builder is missing.
+fn validate_fields_fn(op: &Operation, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let parts: Vec<&Field> = op.params.iter().filter(|f| takes_part(op, f)).collect();
+    let params = parts.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = rust_type(&f.ty);
+        quote!(#name: Option<&#ty>)
+    });
+    let field_checks = parts.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let addressing = Addressing::Flattened;
+        let inner = if has_checks(op, &f.ty) { checks(op, &f.ty, &quote!(value), addressing) } else { quote!() };
+        match (f.required, has_checks(op, &f.ty)) {
+            (true, true) => quote! {
+                v.enter(#wire);
+                match #name { Some(value) => { #inner } None => v.required() }
+                v.leave();
+            },
+            (true, false) => quote! {
+                if #name.is_none() { v.enter(#wire); v.required(); v.leave(); }
+            },
+            (false, true) => quote! {
+                if let Some(value) = #name { v.enter(#wire); #inner v.leave(); }
+            },
+            (false, false) => quote!(),
+        }
+    });
+    let rules = op.rules.iter().map(|r| rule_check(r, ctx));
+    let body = quote!(#(#field_checks)* #(#rules)*);
+    let v = if body.is_empty() { quote!(_v) } else { quote!(v) };
+    quote! {
+        /// Records every violated constraint of the parameters present, and every required one absent.
+        #[allow(clippy::too_many_arguments)]
+        fn validate_fields(#v: &mut #rt::Validator, #(#params),*) {
+            #body
+        }
+    }
+}
+
+fn rule_check(rule: &Rule, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    match rule {
+        Rule::Differ { parameters, description } => {
+            let names: Vec<_> = parameters.iter().map(|p| ident(&p.rust_name)).collect();
+            // Compared in wire form, which is what the service compares and what the violation shows.
+            let pairs = parameters.iter().zip(&names).map(|(p, name)| {
+                let wire = &p.wire_name;
+                quote!((#wire, #rt::ParamValue::to_param(#name).as_str()))
+            });
+            let description = match description {
+                Some(d) => quote!(Some(#d)),
+                None => quote!(None),
+            };
+            quote! {
+                if let (#(Some(#names)),*) = (#(#names),*) {
+                    v.differ(&[#(#pairs),*], #description);
+                }
+            }
+        }
+    }
+}
+
+fn write_param(f: &Field, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let name = ident(&f.rust_name);
+    let wire = &f.wire_name;
+    let location = match f.location {
+        Location::Query => quote!(#rt::Location::Query),
+        Location::Body => quote!(#rt::Location::Body),
+    };
+    let put = match &f.ty.shape {
+        Shape::List { .. } => quote!(params.put_list(#location, #wire, value);),
+        Shape::Json(_) => quote!(params.put_json(#location, #wire, value);),
+        _ => quote!(params.put(#location, #wire, value);),
+    };
+    if f.required {
+        quote! { { let value = &self.#name; #put } }
+    } else {
+        quote! { if let Some(value) = &self.#name { #put } }
+    }
+}

@@ -1,0 +1,258 @@
+//! Enums, objects and one_ofs written inline in an operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::response::decoded_field;
+use super::validate::{named_check_fn, named_has_checks};
+use super::{docs, field_type, ident, rust_type, Ctx};
+use crate::model::{EnumValue, Field, NamedKind, NamedType, Operation, Shape, Variant};
+
+pub(crate) fn named_type(op: &Operation, t: &NamedType, ctx: &Ctx) -> TokenStream {
+    match &t.kind {
+        NamedKind::Enum(values) => enumeration(t, values, ctx),
+        NamedKind::Object(fields) => object(op, t, fields, ctx),
+        NamedKind::OneOf(variants) => one_of(op, t, variants, ctx),
+    }
+}
+
+fn type_doc(t: &NamedType, fallback: String) -> String {
+    t.description.clone().unwrap_or(fallback)
+}
+
+/// Response enums keep values this SDK does not know (`Unknown`), so a new service value never fails a
+/// decode; request enums are closed sets.
+fn enumeration(t: &NamedType, values: &[EnumValue], ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let name = ident(&t.name);
+    let open = t.in_response;
+    let doc = docs::outer(&type_doc(t, format!("Values of `{}`.", t.name)));
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = docs::outer(&v.description.clone().unwrap_or_else(|| format!("`{}`", v.wire)));
+        quote! { #doc #variant, }
+    });
+    let as_str = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire;
+        quote!(Self::#variant => #wire,)
+    });
+    let from_wire = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#variant,)
+    });
+    let wires = values.iter().map(|v| &v.wire);
+    let (unknown_variant, unknown_as_str, derives, from_fn) = if open {
+        (
+            quote! {
+                /// A value this version of the SDK does not know, kept as sent.
+                Unknown(String),
+            },
+            quote!(Self::Unknown(value) => value,),
+            quote!(#[derive(Clone, Debug, PartialEq, Eq, Hash)]),
+            quote! {
+                /// The variant of a wire value; values this SDK does not know become `Unknown`.
+                pub fn from_wire(value: &str) -> Self {
+                    match value {
+                        #(#from_wire)*
+                        other => Self::Unknown(other.to_owned()),
+                    }
+                }
+            },
+        )
+    } else {
+        (
+            quote!(),
+            quote!(),
+            quote!(#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]),
+            quote! {
+                /// The variant of a wire value, if it is one of the known values.
+                pub fn from_wire(value: &str) -> Option<Self> {
+                    Some(match value {
+                        #(#from_wire)*
+                        _ => return None,
+                    })
+                }
+            },
+        )
+    };
+    let request_impls = if t.in_request {
+        quote! {
+            impl #rt::ParamValue for #name {
+                fn to_param(&self) -> String {
+                    self.as_str().to_owned()
+                }
+            }
+
+            impl #rt::serde::Serialize for #name {
+                fn serialize<S: #rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let response_impls = if open {
+        quote! {
+            impl #rt::de::Decode for #name {
+                fn decode<'de, D: #rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <String as #rt::de::Decode>::decode(deserializer).map(|value| Self::from_wire(&value))
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #derives
+        pub enum #name {
+            #(#variants)*
+            #unknown_variant
+        }
+
+        impl #name {
+            /// Every value this SDK knows, as sent on the wire.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    #unknown_as_str
+                }
+            }
+
+            #from_fn
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #request_impls
+        #response_impls
+    }
+}
+
+fn object(op: &Operation, t: &NamedType, fields: &[Field], ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let name = ident(&t.name);
+    let serde_crate = ctx.rt_fn("serde");
+    let doc = docs::outer(&type_doc(t, format!("The `{}` structure.", t.name)));
+    let body = fields.iter().map(|f| {
+        if t.in_response {
+            decoded_field(f, ctx)
+        } else {
+            encoded_field(f, ctx)
+        }
+    });
+    let (derive, non_exhaustive) = if t.in_response {
+        (quote!(#rt::serde::Deserialize), quote!(#[non_exhaustive]))
+    } else {
+        (quote!(#rt::serde::Serialize), quote!())
+    };
+    let check = if t.in_request && named_has_checks(op, &t.name) {
+        let f = named_check_fn(op, &t.kind, ctx);
+        quote!(impl #name { #f })
+    } else {
+        quote!()
+    };
+    let decode = decode_impl(t, ctx);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, #derive)]
+        #[serde(crate = #serde_crate)]
+        #non_exhaustive
+        pub struct #name {
+            #(#body)*
+        }
+        #check
+        #decode
+    }
+}
+
+/// A field of a request object, serialized into a JSON-encoded parameter.
+fn encoded_field(f: &Field, ctx: &Ctx) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let wire = &f.wire_name;
+    let ty = field_type(f, false);
+    let doc = docs::outer(&docs::field_doc(f, true));
+    let skip = if f.required { quote!() } else { quote!(skip_serializing_if = "Option::is_none",) };
+    let with = match (&f.ty.shape, f.required) {
+        (Shape::Map { .. }, true) => {
+            let path = ctx.rt_fn("json::ordered_map");
+            quote!(serialize_with = #path,)
+        }
+        (Shape::Map { .. }, false) => {
+            let path = ctx.rt_fn("json::optional_ordered_map");
+            quote!(serialize_with = #path,)
+        }
+        _ => quote!(),
+    };
+    quote! {
+        #doc
+        #[serde(rename = #wire, #skip #with)]
+        pub #name: #ty,
+    }
+}
+
+/// One of several shapes, written untagged: the variant is told apart by the JSON value's own shape.
+fn one_of(op: &Operation, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let name = ident(&t.name);
+    let serde_crate = ctx.rt_fn("serde");
+    let doc = docs::outer(&type_doc(t, format!("The shapes `{}` may take.", t.name)));
+    let body = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty);
+        let doc = docs::outer(&v.description.clone().unwrap_or_else(|| format!("The `{}` shape.", v.name)));
+        let attr = if t.in_response {
+            let decode = ctx.rt_fn("de::decode");
+            quote!(#[serde(deserialize_with = #decode)])
+        } else if let Shape::Map { .. } = v.ty.shape {
+            let path = ctx.rt_fn("json::ordered_map");
+            quote!(#[serde(serialize_with = #path)])
+        } else {
+            quote!()
+        };
+        quote! { #doc #variant(#attr #ty), }
+    });
+    let derive = if t.in_response { quote!(#rt::serde::Deserialize) } else { quote!(#rt::serde::Serialize) };
+    let check = if t.in_request && named_has_checks(op, &t.name) {
+        let f = named_check_fn(op, &t.kind, ctx);
+        quote!(impl #name { #f })
+    } else {
+        quote!()
+    };
+    let decode = decode_impl(t, ctx);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, #derive)]
+        #[serde(crate = #serde_crate, untagged)]
+        pub enum #name {
+            #(#body)*
+        }
+        #check
+        #decode
+    }
+}
+
+fn decode_impl(t: &NamedType, ctx: &Ctx) -> TokenStream {
+    if !t.in_response {
+        return quote!();
+    }
+    let rt = &ctx.rt;
+    let name = ident(&t.name);
+    quote! {
+        impl #rt::de::Decode for #name {
+            fn decode<'de, D: #rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <Self as #rt::serde::Deserialize>::deserialize(deserializer)
+            }
+        }
+    }
+}

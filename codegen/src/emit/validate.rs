@@ -1,0 +1,174 @@
+//! Validation code: calls into the runtime `Validator` for each constraint, walking nested values.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{ident, Ctx};
+use crate::model::{Constraints, NamedKind, Operation, Shape, Type};
+use crate::spec::Scalar;
+
+/// How list elements are addressed in violation paths.
+#[derive(Clone, Copy)]
+pub(crate) enum Addressing {
+    /// A flattened request list: `Name.1`, `Name.2`, as on the wire.
+    Flattened,
+    /// Inside a JSON value: `Name[0]`.
+    Json,
+}
+
+/// Whether a value of `ty` has anything to check.
+pub(crate) fn has_checks(op: &Operation, ty: &Type) -> bool {
+    if !ty.constraints.is_empty() {
+        return true;
+    }
+    match &ty.shape {
+        Shape::List { items, .. } => has_checks(op, items),
+        Shape::Map { value } => has_checks(op, value),
+        Shape::Json(inner) => has_checks(op, inner),
+        Shape::Named(name) => named_has_checks(op, name),
+        _ => false,
+    }
+}
+
+pub(crate) fn named_has_checks(op: &Operation, name: &str) -> bool {
+    match op.types.get(name).map(|t| &t.kind) {
+        Some(NamedKind::Object(fields)) => fields.iter().any(|f| has_checks(op, &f.ty)),
+        Some(NamedKind::OneOf(variants)) => variants.iter().any(|v| has_checks(op, &v.ty)),
+        _ => false,
+    }
+}
+
+/// Checks of `value` (an expression of type `&T`) against `ty`, at the validator's current path.
+pub(crate) fn checks(op: &Operation, ty: &Type, value: &TokenStream, addressing: Addressing) -> TokenStream {
+    let own = constraint_checks(&ty.shape, &ty.constraints, value);
+    let nested = match &ty.shape {
+        Shape::List { items, .. } if has_checks(op, items) => {
+            let inner = checks(op, items, &quote!(item), addressing);
+            let enter = match addressing {
+                Addressing::Flattened => quote!(v.enter(&(index + 1).to_string());),
+                Addressing::Json => quote!(v.enter_index(index);),
+            };
+            quote! {
+                for (index, item) in #value.iter().enumerate() {
+                    #enter
+                    #inner
+                    v.leave();
+                }
+            }
+        }
+        Shape::Map { value: value_ty } if has_checks(op, value_ty) => {
+            let inner = checks(op, value_ty, &quote!(entry), addressing);
+            quote! {
+                for (key, entry) in #value.iter() {
+                    v.enter(key);
+                    #inner
+                    v.leave();
+                }
+            }
+        }
+        Shape::Json(inner) => checks(op, inner, value, Addressing::Json),
+        Shape::Named(name) if named_has_checks(op, name) => quote!(#value.check(v);),
+        _ => quote!(),
+    };
+    quote!(#own #nested)
+}
+
+fn constraint_checks(shape: &Shape, c: &Constraints, value: &TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    if let Some(n) = c.min_length {
+        out.extend(quote!(v.min_length(#value, #n);));
+    }
+    if let Some(n) = c.max_length {
+        out.extend(quote!(v.max_length(#value, #n);));
+    }
+    if let Some(p) = &c.pattern {
+        out.extend(quote!(v.pattern(#value, #p);));
+    }
+    if let Some(min) = &c.min {
+        let lit = number(shape, min);
+        out.extend(quote!(v.minimum(*#value, #lit);));
+    }
+    if let Some(max) = &c.max {
+        let lit = number(shape, max);
+        out.extend(quote!(v.maximum(*#value, #lit);));
+    }
+    if !c.allowed.is_empty() {
+        if let Shape::String = shape {
+            let values = c.allowed.iter().map(|s| super::docs::scalar_text(s));
+            out.extend(quote!(v.allowed(#value.as_str(), &[#(#values),*]);));
+        } else {
+            let values = c.allowed.iter().map(|s| number(shape, s));
+            out.extend(quote!(v.allowed(#value, &[#(&#values),*]);));
+        }
+    }
+    if let Some(n) = c.min_items {
+        out.extend(quote!(v.min_items(#value.len(), #n);));
+    }
+    if let Some(n) = c.max_items {
+        out.extend(quote!(v.max_items(#value.len(), #n);));
+    }
+    match shape {
+        Shape::Map { .. } => {
+            if c.unique_items {
+                out.extend(quote!(v.unique_items(#value.iter().map(|(key, _)| key));));
+            }
+            if c.unique_values {
+                out.extend(quote!(v.unique_values(#value.iter().map(|(_, value)| value));));
+            }
+        }
+        Shape::List { .. } if c.unique_items => out.extend(quote!(v.unique_items(#value.iter());)),
+        _ => {}
+    }
+    out
+}
+
+/// A numeric literal of the field's own type, so comparisons need no casts.
+pub(crate) fn number(shape: &Shape, s: &Scalar) -> Literal {
+    match (shape, s) {
+        (Shape::Int32, Scalar::Int(i)) => Literal::i32_suffixed(*i as i32),
+        (Shape::Int64, Scalar::Int(i)) => Literal::i64_suffixed(*i),
+        (Shape::Float, Scalar::Int(i)) => Literal::f64_suffixed(*i as f64),
+        (Shape::Float, Scalar::Float(f)) => Literal::f64_suffixed(*f),
+        (_, Scalar::Int(i)) => Literal::i64_suffixed(*i),
+        (_, Scalar::Float(f)) => Literal::f64_suffixed(*f),
+        (_, other) => Literal::string(&super::docs::scalar_text(other)),
+    }
+}
+
+/// `fn check(&self, v)` for a request object or one_of: the checks of its fields or variants.
+pub(crate) fn named_check_fn(op: &Operation, kind: &NamedKind, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let body = match kind {
+        NamedKind::Object(fields) => {
+            let per_field = fields.iter().filter(|f| has_checks(op, &f.ty)).map(|f| {
+                let name = ident(&f.rust_name);
+                let wire = &f.wire_name;
+                let inner = checks(op, &f.ty, &quote!(value), Addressing::Json);
+                if f.required {
+                    quote! { v.enter(#wire); let value = &self.#name; #inner v.leave(); }
+                } else {
+                    quote! { if let Some(value) = &self.#name { v.enter(#wire); #inner v.leave(); } }
+                }
+            });
+            quote!(#(#per_field)*)
+        }
+        NamedKind::OneOf(variants) => {
+            let arms = variants.iter().map(|variant| {
+                let name = ident(&variant.name);
+                if !has_checks(op, &variant.ty) {
+                    return quote!(Self::#name(_) => {});
+                }
+                let inner = checks(op, &variant.ty, &quote!(value), Addressing::Json);
+                quote!(Self::#name(value) => { #inner })
+            });
+            quote!(match self { #(#arms)* })
+        }
+        NamedKind::Enum(_) => return quote!(),
+    };
+    quote! {
+        /// Records every constraint this value breaks.
+        fn check(&self, v: &mut #rt::Validator) {
+            #body
+        }
+    }
+}

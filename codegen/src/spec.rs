@@ -1,0 +1,318 @@
+//! The spec files as written: every value keeps where it came from, so that `check` can point at it.
+//!
+//! `parse` builds these from YAML; `check` validates them; `model` resolves them into what the emitters need.
+//! Nothing here knows about Rust output.
+
+use std::path::PathBuf;
+
+/// A 1-based position in a spec file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+}
+
+/// A value with the position it was written at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where the value starts.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Pairs a value with its position.
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// A scalar written in a spec (`default`, `example`, `allowed`, `min`, `max`), kept as YAML wrote it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    /// A quoted or plain string that is not a number or boolean.
+    String(String),
+    /// An integer literal.
+    Int(i64),
+    /// A literal with a fraction or exponent.
+    Float(f64),
+    /// `true` or `false`.
+    Bool(bool),
+}
+
+/// `api-specs/service.yaml`: what every operation of the service shares.
+#[derive(Clone, Debug)]
+pub struct ServiceSpec {
+    /// The file it was read from.
+    pub file: PathBuf,
+    /// Service name used in docs (`Rds`).
+    pub name: Spanned<String>,
+    /// Product code (`Rds`), used for endpoint resolution.
+    pub product: Spanned<String>,
+    /// API version sent as `Version` (`2014-08-15`).
+    pub version: Spanned<String>,
+    /// Protocol style; only `rpc` today.
+    pub style: Spanned<String>,
+    /// Default HTTP method of operations (`POST` or `GET`).
+    pub http_method: Spanned<String>,
+    /// Default endpoint URL (`https://rds.aliyuncs.com`).
+    pub endpoint: Spanned<String>,
+    /// Optional service description (rustdoc of the generated module).
+    pub description: Option<Spanned<String>>,
+    /// Errors any operation of the service may return (gateway errors).
+    pub errors: Vec<ErrorSpec>,
+}
+
+/// One file under `api-specs/operations/`.
+#[derive(Clone, Debug)]
+pub struct OperationSpec {
+    /// The file it was read from.
+    pub file: PathBuf,
+    /// Wire name, sent as `Action`.
+    pub name: Spanned<String>,
+    /// Overrides the Rust type prefix derived from `name`.
+    pub rust_name: Option<Spanned<String>>,
+    /// One line; the first line of the rustdoc.
+    pub summary: Spanned<String>,
+    /// The rest of the rustdoc.
+    pub description: Option<Spanned<String>>,
+    /// Overrides the service's default HTTP method.
+    pub http_method: Option<Spanned<String>>,
+    /// Whether re-sending the request cannot do the work twice. Required: authors must decide.
+    pub idempotent: Spanned<bool>,
+    /// Present when the operation is deprecated.
+    pub deprecated: Option<Deprecation>,
+    /// Request parameters, in file order.
+    pub parameters: Vec<FieldSpec>,
+    /// Rules over several parameters.
+    pub rules: Vec<RuleSpec>,
+    /// Response fields.
+    pub response: Vec<FieldSpec>,
+    /// Known error codes.
+    pub errors: Vec<ErrorSpec>,
+}
+
+/// `deprecated: { note: ... }`.
+#[derive(Clone, Debug)]
+pub struct Deprecation {
+    /// Where the `deprecated` key is.
+    pub span: Span,
+    /// What to use instead, or why.
+    pub note: Spanned<String>,
+}
+
+/// Where a request parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// URL query string (almost every RDS parameter).
+    Query,
+    /// `application/x-www-form-urlencoded` body.
+    Body,
+}
+
+/// A named, typed value: a request parameter, a response field or a field of an object type.
+#[derive(Clone, Debug)]
+pub struct FieldSpec {
+    /// Where the entry starts.
+    pub span: Span,
+    /// Exact wire name (`DBInstanceId`, `proxyId`).
+    pub name: Spanned<String>,
+    /// Overrides the snake_case Rust name derived from `name`.
+    pub rust_name: Option<Spanned<String>>,
+    /// Rustdoc.
+    pub description: Option<Spanned<String>>,
+    /// Required parameters are not `Option` in Rust.
+    pub required: Spanned<bool>,
+    /// Only for request parameters; `None` means the default (query).
+    pub location: Option<Spanned<Location>>,
+    /// Only for request parameters: the value the service assumes when the parameter is absent (documented).
+    pub default: Option<Spanned<Scalar>>,
+    /// An example value (documented).
+    pub example: Option<Spanned<Scalar>>,
+    /// The type and its constraints.
+    pub ty: TypeSpec,
+}
+
+/// The type keywords of the format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeKind {
+    /// UTF-8 text.
+    String,
+    /// 32-bit signed integer.
+    Int32,
+    /// 64-bit signed integer.
+    Int64,
+    /// `true` / `false`.
+    Boolean,
+    /// 64-bit float.
+    Float,
+    /// A closed set of wire values (`values`).
+    Enum,
+    /// A sequence (`items`); request parameters flatten it as `Name.1`, `Name.2`, ...
+    List,
+    /// String keys to values (`value`), keeping the caller's order.
+    Map,
+    /// A structure with named fields (`fields`).
+    Object,
+    /// One of several shapes (`variants`), written untagged on the wire.
+    OneOf,
+    /// A request parameter sent as one JSON-encoded string; its shape is `schema`.
+    Json,
+}
+
+impl TypeKind {
+    /// The keyword as written in specs.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            TypeKind::String => "string",
+            TypeKind::Int32 => "int32",
+            TypeKind::Int64 => "int64",
+            TypeKind::Boolean => "boolean",
+            TypeKind::Float => "float",
+            TypeKind::Enum => "enum",
+            TypeKind::List => "list",
+            TypeKind::Map => "map",
+            TypeKind::Object => "object",
+            TypeKind::OneOf => "one_of",
+            TypeKind::Json => "json",
+        }
+    }
+
+    /// Every keyword, in the order the docs list them.
+    pub const ALL: [TypeKind; 11] = [
+        TypeKind::String,
+        TypeKind::Int32,
+        TypeKind::Int64,
+        TypeKind::Boolean,
+        TypeKind::Float,
+        TypeKind::Enum,
+        TypeKind::List,
+        TypeKind::Map,
+        TypeKind::Object,
+        TypeKind::OneOf,
+        TypeKind::Json,
+    ];
+
+    /// Parses a keyword.
+    pub fn from_keyword(s: &str) -> Option<TypeKind> {
+        TypeKind::ALL.into_iter().find(|k| k.keyword() == s)
+    }
+}
+
+/// A type expression with its constraints. Written inline in a field (`type: string`, `max_length: 64`) or
+/// as a nested mapping (`items:`, `value:`, `schema:`, a variant).
+#[derive(Clone, Debug)]
+pub struct TypeSpec {
+    /// Where the type is written (the `type` key, or the mapping holding it).
+    pub span: Span,
+    /// The `type` keyword.
+    pub kind: Spanned<TypeKind>,
+    /// Rust type name of an enum, object or one_of (derived from the field name when absent).
+    pub rust_name: Option<Spanned<String>>,
+    /// `enum`: the wire values.
+    pub values: Vec<EnumValueSpec>,
+    /// `list`: the element type.
+    pub items: Option<Box<TypeSpec>>,
+    /// `map`: the value type.
+    pub value: Option<Box<TypeSpec>>,
+    /// `object`: the fields.
+    pub fields: Vec<FieldSpec>,
+    /// `one_of`: the variants.
+    pub variants: Vec<VariantSpec>,
+    /// `json`: the shape of the encoded value.
+    pub schema: Option<Box<TypeSpec>>,
+    /// `list` in a response: the element key of Alibaba's wrapper object (`{"Items":{"DBInstance":[...]}}`).
+    pub wrapper: Option<Spanned<String>>,
+    /// The constraints.
+    pub constraints: Constraints,
+}
+
+/// Value constraints; which apply depends on the type (`check` rejects a misfit).
+#[derive(Clone, Debug, Default)]
+pub struct Constraints {
+    /// Numbers: inclusive lower bound.
+    pub min: Option<Spanned<Scalar>>,
+    /// Numbers: inclusive upper bound.
+    pub max: Option<Spanned<Scalar>>,
+    /// Strings: minimum length in characters.
+    pub min_length: Option<Spanned<u64>>,
+    /// Strings: maximum length in characters.
+    pub max_length: Option<Spanned<u64>>,
+    /// Strings: a regular expression the whole value must match.
+    pub pattern: Option<Spanned<String>>,
+    /// Lists and maps: minimum number of elements.
+    pub min_items: Option<Spanned<u64>>,
+    /// Lists and maps: maximum number of elements.
+    pub max_items: Option<Spanned<u64>>,
+    /// Lists: no two elements equal; maps: no two keys equal.
+    pub unique_items: Option<Spanned<bool>>,
+    /// Maps: no two values equal.
+    pub unique_values: Option<Spanned<bool>>,
+    /// Strings and numbers: the only values accepted.
+    pub allowed: Option<Spanned<Vec<Spanned<Scalar>>>>,
+}
+
+/// One value of an `enum` type: `- Running` or `- { value: Running, rust_name: ..., description: ... }`.
+#[derive(Clone, Debug)]
+pub struct EnumValueSpec {
+    /// The wire value.
+    pub value: Spanned<String>,
+    /// Overrides the UpperCamelCase variant name derived from the value.
+    pub rust_name: Option<Spanned<String>>,
+    /// Rustdoc of the variant.
+    pub description: Option<Spanned<String>>,
+}
+
+/// One variant of a `one_of` type.
+#[derive(Clone, Debug)]
+pub struct VariantSpec {
+    /// Where the variant starts.
+    pub span: Span,
+    /// The Rust variant name (UpperCamelCase).
+    pub name: Spanned<String>,
+    /// Rustdoc of the variant.
+    pub description: Option<Spanned<String>>,
+    /// The variant's shape.
+    pub ty: TypeSpec,
+}
+
+/// A rule over several parameters. Each rule is a mapping with one kind key; new kinds add a variant here.
+#[derive(Clone, Debug)]
+pub enum RuleSpec {
+    /// `- differ: [A, B]`: the listed parameters, when all present, must not all be equal.
+    Differ {
+        /// Where the rule starts.
+        span: Span,
+        /// Wire names of the parameters.
+        parameters: Vec<Spanned<String>>,
+        /// Optional explanation, shown in the violation.
+        description: Option<Spanned<String>>,
+    },
+}
+
+/// A known error code.
+#[derive(Clone, Debug)]
+pub struct ErrorSpec {
+    /// Where the entry starts.
+    pub span: Span,
+    /// The `Code` field of the error body (`InvalidDBInstanceId.NotFound`).
+    pub code: Spanned<String>,
+    /// The HTTP status the service answers with.
+    pub status: Spanned<u16>,
+    /// What it means; becomes the variant's rustdoc.
+    pub description: Spanned<String>,
+    /// Overrides the variant name derived from the code.
+    pub rust_name: Option<Spanned<String>>,
+}
+
+/// Everything loaded from one spec directory.
+#[derive(Clone, Debug)]
+pub struct SpecSet {
+    /// `service.yaml`.
+    pub service: ServiceSpec,
+    /// One per file under `operations/`, sorted by file name.
+    pub operations: Vec<OperationSpec>,
+}

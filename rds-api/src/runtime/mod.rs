@@ -1,0 +1,27 @@
+//! The stable interface that generated operations call.
+//!
+//! Everything code under `rds_api::generated` (or a crate generated from other specs) needs lives here:
+//!
+//! * [`Operation`] and [`ErrorCode`], the traits every generated request type and error-code enum implement;
+//! * [`Params`] and [`ParamValue`], which turn a request into flat wire parameters (`Name`, `Name.1`, JSON text);
+//! * [`Validator`], which collects every constraint violation of a request before any I/O, as a
+//!   [`ValidationError`];
+//! * [`de`], lenient response decoding (numbers as strings, strings as numbers, wrapped lists);
+//! * [`json`], serialization helpers for JSON-typed parameters;
+//! * re-exports of [`serde`] and [`serde_json`], so generated code can name them as
+//!   `::rds_api::runtime::serde` without depending on them itself.
+//!
+//! Paths here are part of the generator's contract: renaming anything breaks generated code.
+
+pub use ::serde;
+pub use ::serde_json;
+
+pub mod de;
+pub mod json;
+mod operation;
+mod params;
+mod validate;
+
+pub use operation::{ErrorCode, Location, Method, Operation};
+pub use params::{ParamValue, Params};
+pub use validate::{Rule, ValidationError, Validator, Violation};
