@@ -3,6 +3,7 @@
 //! Every check runs and every problem is reported, so that one run shows all of them. The modeller trusts
 //! what passes: names are unique and valid Rust, constraints fit their types, rules name real parameters.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -15,7 +16,7 @@ use crate::names::{
 };
 use crate::parse::{file_stem, show, Site};
 use crate::spec::{
-    EnumValueSpec, ErrorSpec, FieldSpec, OperationSpec, RuleSpec, Scalar, ServiceSpec, SpecSet, Span, Spanned,
+    EnumValueSpec, ErrorSpec, FieldSpec, OperationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned, SpecSet,
     TypeKind, TypeSpec, VariantSpec,
 };
 
@@ -57,7 +58,7 @@ pub fn check_operation(op: &OperationSpec) -> Vec<Diagnostic> {
     let mut c = Checker::default();
     c.operation_name(&site, op);
     if let Some(rust_name) = &op.rust_name {
-        c.explicit_name(&site, rust_name, Case::UpperCamel);
+        c.explicit_name(&site, "rust_name", rust_name, Case::UpperCamel);
     }
     c.summary(&site, &op.summary);
     if let Some(method) = &op.http_method {
@@ -197,7 +198,7 @@ fn applies_to(key: &str) -> &'static [TypeKind] {
         "fields" => &[Object],
         "variants" => &[OneOf],
         "schema" => &[Json],
-        "rust_name" => &[Enum, Object, OneOf],
+        "type_name" => &[Enum, Object, OneOf],
         _ => &[],
     }
 }
@@ -223,7 +224,7 @@ fn present_keys(t: &TypeSpec) -> Vec<(&'static str, Span)> {
         ("variants", t.variants.first().map(|v| v.span)),
         ("schema", t.schema.as_ref().map(|s| s.span)),
         ("wrapper", t.wrapper.as_ref().map(|w| w.span)),
-        ("rust_name", t.rust_name.as_ref().map(|n| n.span)),
+        ("type_name", t.type_name.as_ref().map(|n| n.span)),
     ];
     candidates.into_iter().filter_map(|(key, span)| Some((key, span?))).collect()
 }
@@ -259,13 +260,17 @@ fn same_type(a: &TypeSpec, b: &TypeSpec) -> bool {
     a.kind.value == b.kind.value && inner(&a.items, &b.items) && inner(&a.value, &b.value)
 }
 
-/// A scalar as a number, if it is one.
-fn number(value: &Scalar) -> Option<f64> {
-    match *value {
-        // Bounds far beyond 2^53 lose precision here; they only serve comparisons between bounds.
+/// Orders two numbers; `None` unless both are numbers. Integers compare exactly, since int64 bounds can
+/// exceed what an f64 holds.
+fn compare(a: &Scalar, b: &Scalar) -> Option<Ordering> {
+    let float = |v: &Scalar| match *v {
         Scalar::Int(n) => Some(n as f64),
         Scalar::Float(x) => Some(x),
         _ => None,
+    };
+    match (a, b) {
+        (Scalar::Int(a), Scalar::Int(b)) => Some(a.cmp(b)),
+        _ => float(a)?.partial_cmp(&float(b)?),
     }
 }
 
@@ -325,18 +330,19 @@ impl Checker {
 
     fn summary(&mut self, site: &Site<'_>, summary: &Spanned<String>) {
         self.not_blank(site, "summary", summary);
-        if summary.value.contains(['\n', '\r']) {
+        // A folded or literal block ends in a line break; only a break inside the text makes two lines.
+        if summary.value.trim_end().contains(['\n', '\r']) {
             self.report(site, summary.span, "`summary` must be a single line; put the rest in `description`");
         }
     }
 
-    /// An explicit `rust_name` (or variant name): a valid identifier of the right case, not a keyword.
-    fn explicit_name(&mut self, site: &Site<'_>, name: &Spanned<String>, case: Case) {
+    /// An explicit `rust_name` or `type_name` (the `key`): a valid identifier of the right case, not a keyword.
+    fn explicit_name(&mut self, site: &Site<'_>, key: &str, name: &Spanned<String>, case: Case) {
         let value = &name.value;
         if is_rust_keyword(value) {
-            self.report(site, name.span, format!("`{value}` is a Rust keyword; choose another rust_name"));
+            self.report(site, name.span, format!("`{value}` is a Rust keyword; choose another {key}"));
         } else if !case.fits(value) {
-            let message = format!("rust_name `{value}` must be {case}, like `{}`", case.derive(value));
+            let message = format!("{key} `{value}` must be {case}, like `{}`", case.derive(value));
             self.report(site, name.span, message);
         }
     }
@@ -344,8 +350,7 @@ impl Checker {
     /// A Rust name derived from a wire name: keywords are escaped by the emitter, except those that cannot be.
     fn derived_name(&mut self, site: &Site<'_>, span: Span, wire: &str, derived: &str) {
         if !is_identifier(derived) {
-            let message =
-                format!("derived Rust name `{derived}` of `{wire}` is not a valid identifier; set rust_name");
+            let message = format!("derived Rust name `{derived}` of `{wire}` is not a valid identifier; set rust_name");
             self.report(site, span, message);
         } else if is_unescapable_keyword(derived) {
             let message = format!("derived Rust name `{derived}` is a keyword that cannot be escaped; set rust_name");
@@ -353,7 +358,7 @@ impl Checker {
         }
     }
 
-    /// The Rust name of a named thing: checks it and returns it with where it comes from.
+    /// The Rust name of a named thing, explicit or derived from its wire name, after checking it.
     fn rust_name(
         &mut self,
         site: &Site<'_>,
@@ -363,7 +368,7 @@ impl Checker {
     ) -> String {
         match explicit {
             Some(name) => {
-                self.explicit_name(site, name, case);
+                self.explicit_name(site, "rust_name", name, case);
                 name.value.clone()
             }
             None => {
@@ -423,12 +428,13 @@ impl Checker {
         for (key, span) in present_keys(t) {
             if !applies_to(key).contains(&kind) {
                 let kinds: Vec<_> = applies_to(key).iter().map(|k| k.keyword()).collect();
-                let message = format!("`{key}` does not apply to type {} (only to {})", kind.keyword(), kinds.join(", "));
+                let message =
+                    format!("`{key}` does not apply to type {} (only to {})", kind.keyword(), kinds.join(", "));
                 self.report(site, span, message);
             }
         }
-        if let Some(rust_name) = &t.rust_name {
-            self.explicit_name(site, rust_name, Case::UpperCamel);
+        if let Some(type_name) = &t.type_name {
+            self.explicit_name(site, "type_name", type_name, Case::UpperCamel);
         }
         self.placement(site, t, ctx);
         self.constraints(site, t);
@@ -562,7 +568,7 @@ impl Checker {
             let min = c.min.as_ref().filter(|v| self.number_fits(site, "min", v, kind));
             let max = c.max.as_ref().filter(|v| self.number_fits(site, "max", v, kind));
             if let (Some(min), Some(max)) = (min, max) {
-                if number(&min.value) > number(&max.value) {
+                if compare(&min.value, &max.value) == Some(Ordering::Greater) {
                     self.inverted(site, ("min", &text_of(&min.value)), ("max", &text_of(&max.value)), max.span);
                 }
             }
@@ -590,7 +596,7 @@ impl Checker {
     }
 
     fn inverted(&mut self, site: &Site<'_>, low: (&str, &str), high: (&str, &str), span: Span) {
-        let message = format!("`{}` ({}) is greater than `{}` ({})", low.0, low.1, high.0, high.1);
+        let message = format!("{} ({}) is greater than {} ({})", low.0, low.1, high.0, high.1);
         self.report(site, span, message);
     }
 
@@ -601,7 +607,9 @@ impl Checker {
                 Some(format!("`{key}` {n} is out of the {} range", kind.keyword()))
             }
             (Some(_), Scalar::Int(_)) | (None, Scalar::Int(_) | Scalar::Float(_)) => None,
-            (Some(_), other) => Some(format!("`{key}` must be an integer for an {} type, found {}", kind.keyword(), show(other))),
+            (Some(_), other) => {
+                Some(format!("`{key}` must be an integer for an {} type, found {}", kind.keyword(), show(other)))
+            }
             (None, other) => Some(format!("`{key}` must be a number, found {}", show(other))),
         };
         if let Some(problem) = &problem {
@@ -615,31 +623,11 @@ impl Checker {
             self.report(site, allowed.span, "`allowed` must list at least one value");
         }
         for (i, value) in allowed.value.iter().enumerate() {
-            if let Some(expected) = self.kind_mismatch(&value.value, kind) {
+            if let Some(expected) = kind_mismatch(&value.value, kind) {
                 let message = format!("item {} of `allowed` must be {expected}, found {}", i + 1, show(&value.value));
                 self.report(site, value.span, message);
             }
         }
-    }
-
-    /// What a value of `kind` must be, when `value` is not one.
-    fn kind_mismatch(&self, value: &Scalar, kind: TypeKind) -> Option<String> {
-        let fits = match (kind, value) {
-            (TypeKind::String | TypeKind::Json, Scalar::String(_)) => true,
-            (TypeKind::Boolean, Scalar::Bool(_)) => true,
-            (TypeKind::Float, Scalar::Int(_) | Scalar::Float(_)) => true,
-            (TypeKind::Int32 | TypeKind::Int64, Scalar::Int(n)) => {
-                int_range(kind).is_some_and(|(lo, hi)| (lo..=hi).contains(n))
-            }
-            _ => false,
-        };
-        let expected = match kind {
-            TypeKind::String | TypeKind::Json => "a string (quote it)".to_owned(),
-            TypeKind::Boolean => "`true` or `false`".to_owned(),
-            TypeKind::Float => "a number".to_owned(),
-            _ => format!("an integer in the {} range", kind.keyword()),
-        };
-        (!fits).then_some(expected)
     }
 
     /// A `default` or `example` must be a value of the type that meets its constraints.
@@ -657,7 +645,7 @@ impl Checker {
                     format!("`{key}` `{text}` is not one of the enum's values: {}", values.join(", "))
                 })
             }
-            _ => match self.kind_mismatch(&value.value, kind) {
+            _ => match kind_mismatch(&value.value, kind) {
                 Some(expected) => Some(format!("`{key}` must be {expected}, found {}", show(&value.value))),
                 None => constraint_violation(&value.value, t).map(|v| format!("`{key}` {}", v)),
             },
@@ -735,14 +723,31 @@ impl Checker {
     }
 }
 
+/// What a value of `kind` must be, when `value` is not one.
+fn kind_mismatch(value: &Scalar, kind: TypeKind) -> Option<String> {
+    let fits = match (kind, value) {
+        (TypeKind::String | TypeKind::Json, Scalar::String(_)) => true,
+        (TypeKind::Boolean, Scalar::Bool(_)) => true,
+        (TypeKind::Float, Scalar::Int(_) | Scalar::Float(_)) => true,
+        (TypeKind::Int32 | TypeKind::Int64, Scalar::Int(n)) => {
+            int_range(kind).is_some_and(|(lo, hi)| (lo..=hi).contains(n))
+        }
+        _ => false,
+    };
+    let expected = match kind {
+        TypeKind::String | TypeKind::Json => "a string (quote it)".to_owned(),
+        TypeKind::Boolean => "`true` or `false`".to_owned(),
+        TypeKind::Float => "a number".to_owned(),
+        _ => format!("an integer in the {} range", kind.keyword()),
+    };
+    (!fits).then_some(expected)
+}
+
 /// How a value of the right kind breaks the type's constraints, if it does.
 fn constraint_violation(value: &Scalar, t: &TypeSpec) -> Option<String> {
     let c = &t.constraints;
     // `1` and `1.0` are the same number, whichever way each was written.
-    let same = |a: &Scalar| match (number(a), number(value)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == value,
-    };
+    let same = |a: &Scalar| compare(a, value).map_or(a == value, Ordering::is_eq);
     if c.allowed.as_ref().is_some_and(|allowed| !allowed.value.iter().any(|a| same(&a.value))) {
         return Some(format!("{} is not one of the `allowed` values", text_of(value)));
     }
@@ -764,10 +769,9 @@ fn constraint_violation(value: &Scalar, t: &TypeSpec) -> Option<String> {
             }
         }
     }
-    let n = number(value)?;
-    let below = c.min.as_ref().and_then(|m| number(&m.value)).is_some_and(|min| n < min);
-    let above = c.max.as_ref().and_then(|m| number(&m.value)).is_some_and(|max| n > max);
-    match (below, above) {
+    let beyond =
+        |bound: &Option<Spanned<Scalar>>, side| bound.as_ref().and_then(|b| compare(value, &b.value)) == Some(side);
+    match (beyond(&c.min, Ordering::Less), beyond(&c.max, Ordering::Greater)) {
         (true, _) => Some(format!("{} is less than `min`", text_of(value))),
         (_, true) => Some(format!("{} is greater than `max`", text_of(value))),
         _ => None,

@@ -412,7 +412,7 @@ impl<'a> OperationBuilder<'a> {
                 Shape::Json(Box::new(schema.unwrap_or_else(string_type)))
             }
             TypeKind::Enum | TypeKind::Object | TypeKind::OneOf => {
-                let name = t.rust_name.as_ref().map_or_else(|| fallback.to_owned(), |n| n.value.clone());
+                let name = t.type_name.as_ref().map_or_else(|| fallback.to_owned(), |n| n.value.clone());
                 self.named(t, side, name, top)
             }
         };

@@ -41,6 +41,7 @@ const FIELD: &[&str] = &["name", "rust_name", "description", "required"];
 /// The keys of a type, written inline in a field or as a nested mapping.
 const TYPE: &[&str] = &[
     "type",
+    "type_name",
     "values",
     "items",
     "value",
@@ -103,11 +104,11 @@ pub const OBJECT_FIELD_KEYS: Keys<'static> =
 
 /// A type written as its own mapping: under `items`, `value` or `schema`.
 pub const NESTED_TYPE_KEYS: Keys<'static> =
-    Keys { what: "a type", groups: &[&["rust_name"], TYPE], required: &["type"] };
+    Keys { what: "a type", groups: &[TYPE], required: &["type"] };
 
 /// An entry of a one_of type's `variants`.
 pub const VARIANT_KEYS: Keys<'static> =
-    Keys { what: "a variant", groups: &[&["name", "description", "rust_name"], TYPE], required: &["name", "type"] };
+    Keys { what: "a variant", groups: &[&["name", "description"], TYPE], required: &["name", "type"] };
 
 /// An entry of an enum type's `values`, when written as a mapping.
 pub const ENUM_VALUE_KEYS: Keys<'static> =
@@ -200,7 +201,11 @@ fn float(text: &str) -> Option<f64> {
     let numeric = text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'));
     let mantissa = text.split(['e', 'E']).next().unwrap_or_default();
     let has_digits = mantissa.chars().any(|c| c.is_ascii_digit());
-    if numeric && has_digits { text.parse().ok() } else { None }
+    if numeric && has_digits {
+        text.parse().ok()
+    } else {
+        None
+    }
 }
 
 /// Where a problem is: file, operation, top-level parameter and the path inside it. Shared with `check`.
@@ -429,7 +434,7 @@ impl Reader {
         let location = map.get("location").and_then(|e| self.location(&site, e));
         let default = map.get("default").and_then(|e| self.scalar(&site, e));
         let example = map.get("example").and_then(|e| self.scalar(&site, e));
-        let ty = self.type_spec(&site, &map, map.get("type").map(|e| e.key_span), false);
+        let ty = self.type_spec(&site, &map, map.get("type").map(|e| e.key_span));
         Some(FieldSpec {
             span: map.span,
             name: name?,
@@ -446,14 +451,14 @@ impl Reader {
     /// A type written as its own mapping (`items`, `value`, `schema`).
     fn nested_type(&mut self, site: &Site<'_>, node: &Node) -> Option<TypeSpec> {
         let map = self.mapping(site, node, &NESTED_TYPE_KEYS)?;
-        self.type_spec(site, &map, Some(map.span), true)
+        self.type_spec(site, &map, Some(map.span))
     }
 
-    /// The type keys of `map`, whose type is written at `span` (`None` when `type` is missing). In a field,
-    /// `rust_name` names the field, so only a type written as its own mapping (`nested`) takes one.
-    fn type_spec(&mut self, site: &Site<'_>, map: &Entries<'_>, span: Option<Span>, nested: bool) -> Option<TypeSpec> {
+    /// The type keys of `map`, whose type is written at `span` (`None` when `type` is missing). A type is
+    /// named by `type_name` wherever it is written, so that in a field `rust_name` always names the field.
+    fn type_spec(&mut self, site: &Site<'_>, map: &Entries<'_>, span: Option<Span>) -> Option<TypeSpec> {
         let kind = map.get("type").and_then(|e| self.type_kind(site, e));
-        let rust_name = if nested { self.text_of(site, map, "rust_name") } else { None };
+        let type_name = self.text_of(site, map, "type_name");
         let values = self.list_of(site, map, "values", Reader::enum_value);
         let items = map.get("items").and_then(|e| self.nested_type(&site.nested("items"), e.value));
         let value = map.get("value").and_then(|e| self.nested_type(&site.nested("value"), e.value));
@@ -466,7 +471,7 @@ impl Reader {
         Some(TypeSpec {
             span: span?,
             kind: kind?,
-            rust_name,
+            type_name,
             values,
             items: items.map(Box::new),
             value: value.map(Box::new),
@@ -542,7 +547,7 @@ impl Reader {
         let map = self.mapping(&site, node, &VARIANT_KEYS)?;
         let name = self.text_of(&site, &map, "name");
         let description = self.text_of(&site, &map, "description");
-        let ty = self.type_spec(&site, &map, Some(map.span), true);
+        let ty = self.type_spec(&site, &map, Some(map.span));
         Some(VariantSpec { span: map.span, name: name?, description, ty: ty? })
     }
 
@@ -773,7 +778,7 @@ fn unknown_key(key: &str, keys: &Keys<'_>) -> String {
     let hint = match key {
         "location" | "default" => " (only request parameters have it)",
         "example" => " (only request parameters and response fields have it)",
-        "rust_name" => " (a type's Rust name is derived from its field's name)",
+        "rust_name" => " (a type is named with `type_name`)",
         _ => "",
     };
     format!("unknown key `{key}` in {}{hint}; expected one of: {}", keys.what, expected.join(", "))

@@ -210,8 +210,8 @@ pub struct TypeSpec {
     pub span: Span,
     /// The `type` keyword.
     pub kind: Spanned<TypeKind>,
-    /// Rust type name of an enum, object or one_of (derived from the field name when absent).
-    pub rust_name: Option<Spanned<String>>,
+    /// `type_name`: Rust name of an enum, object or one_of (derived from the field name when absent).
+    pub type_name: Option<Spanned<String>>,
     /// `enum`: the wire values.
     pub values: Vec<EnumValueSpec>,
     /// `list`: the element type.

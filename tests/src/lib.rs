@@ -1,0 +1,7 @@
+//! Support for the workspace-level integration tests (`tests/tests/`): code generated from the fixture specs
+//! under `tests/fixtures/specs/` (compiled here, so the generator's output is checked by the compiler as well
+//! as by the snapshot diff) and an independent signature verifier.
+#![deny(missing_docs)]
+
+pub mod fixture_api;
+pub mod signature;
