@@ -23,13 +23,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at `span` of `file`.
     pub fn new(file: &Path, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.to_path_buf(),
-            span,
-            operation: None,
-            parameter: None,
-            message: message.into(),
-        }
+        Diagnostic { file: file.to_path_buf(), span, operation: None, parameter: None, message: message.into() }
     }
 
     /// Names the operation the problem belongs to.

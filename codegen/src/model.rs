@@ -286,11 +286,8 @@ pub fn build(set: &spec::SpecSet) -> Result<Api, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let service = &set.service;
     let default_method = Method::parse(&service.http_method.value);
-    let mut operations: Vec<Operation> = set
-        .operations
-        .iter()
-        .map(|op| OperationBuilder::new(op, &mut diagnostics).build(default_method))
-        .collect();
+    let mut operations: Vec<Operation> =
+        set.operations.iter().map(|op| OperationBuilder::new(op, &mut diagnostics).build(default_method)).collect();
     operations.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
     if !diagnostics.is_empty() {
         return Err(diagnostics.sorted());
@@ -341,15 +338,10 @@ impl<'a> OperationBuilder<'a> {
 
     fn build(mut self, default_method: Method) -> Operation {
         let op = self.spec;
-        let type_prefix = op
-            .rust_name
-            .as_ref()
-            .map(|n| n.value.clone())
-            .unwrap_or_else(|| names::rust_type_name(&op.name.value));
-        let params: Vec<Field> =
-            op.parameters.iter().map(|p| self.field(p, Side::Request, &p.name.value)).collect();
-        let response: Vec<Field> =
-            op.response.iter().map(|f| self.field(f, Side::Response, &f.name.value)).collect();
+        let type_prefix =
+            op.rust_name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| names::rust_type_name(&op.name.value));
+        let params: Vec<Field> = op.parameters.iter().map(|p| self.field(p, Side::Request, &p.name.value)).collect();
+        let response: Vec<Field> = op.response.iter().map(|f| self.field(f, Side::Response, &f.name.value)).collect();
         let rules = op.rules.iter().map(|r| rule(r, &params)).collect();
         Operation {
             wire_name: op.name.value.clone(),
@@ -369,11 +361,8 @@ impl<'a> OperationBuilder<'a> {
     }
 
     fn field(&mut self, f: &spec::FieldSpec, side: Side, top: &str) -> Field {
-        let rust_name = f
-            .rust_name
-            .as_ref()
-            .map(|n| n.value.clone())
-            .unwrap_or_else(|| names::rust_field_name(&f.name.value));
+        let rust_name =
+            f.rust_name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| names::rust_field_name(&f.name.value));
         Field {
             wire_name: f.name.value.clone(),
             description: text(&f.description),
@@ -435,9 +424,7 @@ impl<'a> OperationBuilder<'a> {
                     })
                     .collect(),
             ),
-            TypeKind::Object => {
-                NamedKind::Object(t.fields.iter().map(|f| self.field(f, side, top)).collect())
-            }
+            TypeKind::Object => NamedKind::Object(t.fields.iter().map(|f| self.field(f, side, top)).collect()),
             _ => NamedKind::OneOf(
                 t.variants
                     .iter()

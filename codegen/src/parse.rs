@@ -103,8 +103,7 @@ pub const OBJECT_FIELD_KEYS: Keys<'static> =
     Keys { what: "an object field", groups: &[FIELD, TYPE], required: &["name", "type"] };
 
 /// A type written as its own mapping: under `items`, `value` or `schema`.
-pub const NESTED_TYPE_KEYS: Keys<'static> =
-    Keys { what: "a type", groups: &[TYPE], required: &["type"] };
+pub const NESTED_TYPE_KEYS: Keys<'static> = Keys { what: "a type", groups: &[TYPE], required: &["type"] };
 
 /// An entry of a one_of type's `variants`.
 pub const VARIANT_KEYS: Keys<'static> =

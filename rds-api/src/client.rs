@@ -179,24 +179,16 @@ impl ClientBuilder {
 }
 
 fn parse_endpoint(endpoint: &str) -> Result<url::Url, BuildError> {
-    let invalid = |reason: String| BuildError::InvalidEndpoint {
-        endpoint: endpoint.to_owned(),
-        reason,
-    };
+    let invalid = |reason: String| BuildError::InvalidEndpoint { endpoint: endpoint.to_owned(), reason };
     let url = url::Url::parse(endpoint.trim()).map_err(|e| invalid(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!(
-            "the scheme must be http or https, not {}",
-            url.scheme()
-        )));
+        return Err(invalid(format!("the scheme must be http or https, not {}", url.scheme())));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("it has no host".into()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            "it must not contain a user name or password".into(),
-        ));
+        return Err(invalid("it must not contain a user name or password".into()));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment".into()));
@@ -245,12 +237,7 @@ impl Client {
         op.write_params(&mut params);
         let (query, body) = params.into_parts();
         Ok(self.sign(
-            Target {
-                action: O::ACTION,
-                version: O::VERSION,
-                method: O::METHOD,
-                idempotent: O::IDEMPOTENT,
-            },
+            Target { action: O::ACTION, version: O::VERSION, method: O::METHOD, idempotent: O::IDEMPOTENT },
             query,
             body,
             nonce,
@@ -334,13 +321,7 @@ impl Client {
             })
         } else {
             match serde_json::from_slice::<ErrorBody>(&raw.body) {
-                Ok(ErrorBody {
-                    code: Some(code),
-                    message,
-                    request_id,
-                    host_id,
-                    recommend,
-                }) => {
+                Ok(ErrorBody { code: Some(code), message, request_id, host_id, recommend }) => {
                     let redact = |s: String| redact_token(&s, token).into_owned();
                     Err(Error::from(ServiceError {
                         kind: O::ErrorCode::from_code(&code),
@@ -353,22 +334,14 @@ impl Client {
                         operation: O::ACTION,
                     }))
                 }
-                Ok(_) => Err(Error::Response(raw.response_error(
-                    O::ACTION,
-                    "the error body has no Code",
-                    token,
-                ))),
+                Ok(_) => Err(Error::Response(raw.response_error(O::ACTION, "the error body has no Code", token))),
                 Err(err) => {
                     let reason = if err.is_syntax() || err.is_eof() {
                         format!("the body is not JSON: {err}")
                     } else {
                         format!("the error body is not a JSON object: {err}")
                     };
-                    Err(Error::Response(raw.response_error(
-                        O::ACTION,
-                        &reason,
-                        token,
-                    )))
+                    Err(Error::Response(raw.response_error(O::ACTION, &reason, token)))
                 }
             }
         }
@@ -401,9 +374,7 @@ impl Client {
                 request = request.header("content-length", "0");
             }
         } else {
-            request = request
-                .header("content-type", FORM_CONTENT_TYPE)
-                .body(prepared.body.clone());
+            request = request.header("content-type", FORM_CONTENT_TYPE).body(prepared.body.clone());
         }
 
         let failed = |err: reqwest::Error| {
@@ -418,11 +389,7 @@ impl Client {
         };
         let response = request.send().await.map_err(failed)?;
         let status = response.status().as_u16();
-        let request_id = response
-            .headers()
-            .get("x-acs-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let request_id = response.headers().get("x-acs-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = response.bytes().await.map_err(failed)?;
         tracing::debug!(
             action,
@@ -431,11 +398,7 @@ impl Client {
             elapsed_ms = elapsed_ms(started),
             "RDS response received"
         );
-        Ok(RawResponse {
-            status,
-            request_id,
-            body: body.into(),
-        })
+        Ok(RawResponse { status, request_id, body: body.into() })
     }
 }
 
@@ -446,10 +409,7 @@ fn elapsed_ms(started: Instant) -> u64 {
 /// `YYYY-MM-DDThh:mm:ssZ`, UTC, clamped to 1970..=9999.
 fn format_timestamp(timestamp: SystemTime) -> String {
     const LAST_SECOND_OF_9999: u64 = 253_402_300_799;
-    let secs = timestamp
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-        .min(LAST_SECOND_OF_9999);
+    let secs = timestamp.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()).min(LAST_SECOND_OF_9999);
     humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
@@ -540,11 +500,7 @@ impl fmt::Debug for PreparedRequest {
             .query
             .iter()
             .map(|(k, v)| {
-                let v = if k == "SecurityToken" {
-                    "***"
-                } else {
-                    v.as_str()
-                };
+                let v = if k == "SecurityToken" { "***" } else { v.as_str() };
                 (k.as_str(), v)
             })
             .collect();
@@ -570,24 +526,13 @@ struct RawResponse {
 }
 
 impl RawResponse {
-    fn response_error(
-        &self,
-        operation: &'static str,
-        reason: &str,
-        token: Option<&str>,
-    ) -> ResponseError {
+    fn response_error(&self, operation: &'static str, reason: &str, token: Option<&str>) -> ResponseError {
         let prefix = &self.body[..self.body.len().min(SNIPPET_CHARS * 4)];
-        let snippet: String = String::from_utf8_lossy(prefix)
-            .chars()
-            .take(SNIPPET_CHARS)
-            .collect();
+        let snippet: String = String::from_utf8_lossy(prefix).chars().take(SNIPPET_CHARS).collect();
         ResponseError {
             operation,
             status: self.status,
-            request_id: self
-                .request_id
-                .clone()
-                .or_else(|| find_request_id(&self.body)),
+            request_id: self.request_id.clone().or_else(|| find_request_id(&self.body)),
             body_snippet: redact_token(&snippet, token).into_owned(),
             reason: redact_token(reason, token).into_owned(),
         }
@@ -598,10 +543,7 @@ impl RawResponse {
 /// valid JSON (e.g. truncated).
 fn find_request_id(body: &[u8]) -> Option<String> {
     const KEY: &[u8] = b"\"requestid\"";
-    let start = body
-        .windows(KEY.len())
-        .position(|w| w.eq_ignore_ascii_case(KEY))?
-        + KEY.len();
+    let start = body.windows(KEY.len()).position(|w| w.eq_ignore_ascii_case(KEY))? + KEY.len();
     let rest = body[start..].trim_ascii_start().strip_prefix(b":")?;
     let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
     let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
@@ -726,14 +668,8 @@ mod tests {
     fn timestamps() {
         let t = UNIX_EPOCH + Duration::from_secs(1_456_231_584) + Duration::from_millis(999);
         assert_eq!(format_timestamp(t), "2016-02-23T12:46:24Z");
-        assert_eq!(
-            format_timestamp(UNIX_EPOCH - Duration::from_secs(10)),
-            "1970-01-01T00:00:00Z"
-        );
-        assert_eq!(
-            format_timestamp(UNIX_EPOCH + Duration::from_secs(400_000_000_000)),
-            "9999-12-31T23:59:59Z"
-        );
+        assert_eq!(format_timestamp(UNIX_EPOCH - Duration::from_secs(10)), "1970-01-01T00:00:00Z");
+        assert_eq!(format_timestamp(UNIX_EPOCH + Duration::from_secs(400_000_000_000)), "9999-12-31T23:59:59Z");
     }
 
     #[test]
@@ -748,8 +684,7 @@ mod tests {
         assert_eq!(body.host_id.as_deref(), Some("h"));
         assert_eq!(body.recommend.as_deref(), Some("r"));
 
-        let body: ErrorBody =
-            serde_json::from_str(r#"{"Code":404,"Message":null,"RequestId":["x"]}"#).unwrap();
+        let body: ErrorBody = serde_json::from_str(r#"{"Code":404,"Message":null,"RequestId":["x"]}"#).unwrap();
         assert_eq!(body.code.as_deref(), Some("404"));
         assert_eq!(body.message, None);
         assert_eq!(body.request_id, None);
@@ -759,14 +694,8 @@ mod tests {
 
     #[test]
     fn request_id_best_effort() {
-        assert_eq!(
-            find_request_id(br#"{"RequestId" : "ABC-1","ImportId":"#).as_deref(),
-            Some("ABC-1")
-        );
-        assert_eq!(
-            find_request_id(br#"{"requestId":"x"}"#).as_deref(),
-            Some("x")
-        );
+        assert_eq!(find_request_id(br#"{"RequestId" : "ABC-1","ImportId":"#).as_deref(), Some("ABC-1"));
+        assert_eq!(find_request_id(br#"{"requestId":"x"}"#).as_deref(), Some("x"));
         assert_eq!(find_request_id(br#"{"RequestId":"#), None);
         assert_eq!(find_request_id(br#"{"RequestId":5}"#), None);
         assert_eq!(find_request_id(b"<html>"), None);
@@ -785,10 +714,7 @@ mod tests {
             "https://rds.aliyuncs.com/#x",
             "http://",
         ] {
-            assert!(
-                matches!(parse_endpoint(bad), Err(BuildError::InvalidEndpoint { .. })),
-                "{bad}"
-            );
+            assert!(matches!(parse_endpoint(bad), Err(BuildError::InvalidEndpoint { .. })), "{bad}");
         }
     }
 }

@@ -80,10 +80,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &Redacted)
-            .field(
-                "security_token",
-                &self.security_token.as_ref().map(|_| Redacted),
-            )
+            .field("security_token", &self.security_token.as_ref().map(|_| Redacted))
             .finish()
     }
 }
@@ -114,8 +111,7 @@ mod tests {
 
     #[test]
     fn debug_redacts() {
-        let c =
-            Credentials::new("LTAIexample", "TopSecretValue").with_security_token("StsTokenValue");
+        let c = Credentials::new("LTAIexample", "TopSecretValue").with_security_token("StsTokenValue");
         for text in [format!("{c:?}"), format!("{c:#?}")] {
             assert!(text.contains("LTAIexample"), "{text}");
             assert!(!text.contains("TopSecretValue"), "{text}");

@@ -133,26 +133,14 @@ const DISPLAYED_SNIPPET_CHARS: usize = 100;
 
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: unusable response (HTTP {}",
-            self.operation, self.status
-        )?;
+        write!(f, "{}: unusable response (HTTP {}", self.operation, self.status)?;
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
         }
         write!(f, "): {}", self.reason)?;
         if !self.body_snippet.is_empty() {
-            let shown: String = self
-                .body_snippet
-                .chars()
-                .take(DISPLAYED_SNIPPET_CHARS)
-                .collect();
-            let more = if shown.len() < self.body_snippet.len() {
-                "…"
-            } else {
-                ""
-            };
+            let shown: String = self.body_snippet.chars().take(DISPLAYED_SNIPPET_CHARS).collect();
+            let more = if shown.len() < self.body_snippet.len() { "…" } else { "" };
             write!(f, "; body: {shown:?}{more}")?;
         }
         Ok(())
@@ -173,10 +161,7 @@ pub struct TransportError {
 
 impl TransportError {
     pub(crate) fn new(operation: &'static str, source: reqwest::Error) -> Self {
-        TransportError {
-            operation,
-            source: source.without_url(),
-        }
+        TransportError { operation, source: source.without_url() }
     }
 
     /// The wire name of the operation.
@@ -246,10 +231,7 @@ mod tests {
     #[test]
     fn service_display_and_helpers() {
         let err: Error<Code> = service().into();
-        assert_eq!(
-            err.to_string(),
-            "Op: X.Y: Something failed. (request id REQ-1)"
-        );
+        assert_eq!(err.to_string(), "Op: X.Y: Something failed. (request id REQ-1)");
         assert_eq!(err.request_id(), Some("REQ-1"));
         assert_eq!(err.status(), Some(400));
         assert_eq!(err.operation(), "Op");
@@ -285,11 +267,7 @@ mod tests {
     fn validation_is_transparent() {
         let err: Error<Code> = ValidationError {
             operation: "Op",
-            violations: vec![Violation {
-                parameter: "A".into(),
-                rule: Rule::Required,
-                value: None,
-            }],
+            violations: vec![Violation { parameter: "A".into(), rule: Rule::Required, value: None }],
         }
         .into();
         assert_eq!(err.to_string(), "invalid Op request: A: is required");

@@ -36,6 +36,8 @@ pub mod error;
 pub mod runtime;
 pub mod signing;
 
+// Printed by prettyplease, not rustfmt: `cargo fmt` must leave it byte-identical to what codegen writes.
+#[rustfmt::skip]
 #[path = "generated/mod.rs"]
 pub mod operations;
 

@@ -57,11 +57,7 @@ pub fn canonical_query_string(params: &BTreeMap<String, String>) -> String {
 
 /// `METHOD&%2F&enc(canonical_query)`: the text that is signed.
 pub fn string_to_sign(method: Method, canonical_query: &str) -> String {
-    format!(
-        "{}&%2F&{}",
-        method.as_str(),
-        percent_encode(canonical_query)
-    )
+    format!("{}&%2F&{}", method.as_str(), percent_encode(canonical_query))
 }
 
 /// Base64 (standard alphabet, padded) of HMAC-SHA1 over `string_to_sign`, keyed with `secret + "&"`.
@@ -81,10 +77,7 @@ mod tests {
     #[test]
     fn encodes_rfc3986() {
         assert_eq!(percent_encode("AZaz09-_.~"), "AZaz09-_.~");
-        assert_eq!(
-            percent_encode(" *+/=&:!'()%"),
-            "%20%2A%2B%2F%3D%26%3A%21%27%28%29%25"
-        );
+        assert_eq!(percent_encode(" *+/=&:!'()%"), "%20%2A%2B%2F%3D%26%3A%21%27%28%29%25");
         assert_eq!(percent_encode("🚀"), "%F0%9F%9A%80");
         assert_eq!(percent_encode("测"), "%E6%B5%8B");
         assert_eq!(percent_encode("\n\t"), "%0A%09");
@@ -93,20 +86,12 @@ mod tests {
 
     #[test]
     fn canonical_sorts_by_bytes_and_keeps_empty_values() {
-        let params: BTreeMap<String, String> = [
-            ("proxyId", "API"),
-            ("Tags", ""),
-            ("Tag.2.key", "k2"),
-            ("Tag.10.key", "k10"),
-            ("A b", "c d"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        assert_eq!(
-            canonical_query_string(&params),
-            "A%20b=c%20d&Tag.10.key=k10&Tag.2.key=k2&Tags=&proxyId=API"
-        );
+        let params: BTreeMap<String, String> =
+            [("proxyId", "API"), ("Tags", ""), ("Tag.2.key", "k2"), ("Tag.10.key", "k10"), ("A b", "c d")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        assert_eq!(canonical_query_string(&params), "A%20b=c%20d&Tag.10.key=k10&Tag.2.key=k2&Tags=&proxyId=API");
         assert_eq!(canonical_query_string(&BTreeMap::new()), "");
     }
 

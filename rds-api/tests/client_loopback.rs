@@ -11,9 +11,7 @@ use rds_api::client::{BuildError, Client};
 use rds_api::credentials::Credentials;
 use rds_api::error::Error;
 use rds_api::runtime::de::{self, Decode};
-use rds_api::runtime::{
-    ErrorCode, Location, Method, Operation, ParamValue, Params, Rule, ValidationError, Validator,
-};
+use rds_api::runtime::{ErrorCode, Location, Method, Operation, ParamValue, Params, Rule, ValidationError, Validator};
 use rds_api::signing::{canonical_query_string, percent_encode, sign, string_to_sign};
 use serde::{Deserialize, Serialize};
 use support::{CannedResponse, RecordedRequest, TestServer};
@@ -60,9 +58,7 @@ impl ErrorCode for ImportErrorCode {
 #[serde(crate = "::rds_api::runtime::serde", untagged)]
 enum DbNames {
     Same(Vec<String>),
-    Renamed(
-        #[serde(serialize_with = "::rds_api::runtime::json::ordered_map")] Vec<(String, String)>,
-    ),
+    Renamed(#[serde(serialize_with = "::rds_api::runtime::json::ordered_map")] Vec<(String, String)>),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -88,9 +84,7 @@ impl ImportDatabaseBetweenInstances {
         ImportDatabaseBetweenInstances {
             db_instance_id: dest.into(),
             source_db_instance_id: source.into(),
-            db_info: DbInfo {
-                db_names: DbNames::Same(names.iter().map(|s| s.to_string()).collect()),
-            },
+            db_info: DbInfo { db_names: DbNames::Same(names.iter().map(|s| s.to_string()).collect()) },
             owner_id: None,
             extra: Vec::new(),
         }
@@ -100,15 +94,9 @@ impl ImportDatabaseBetweenInstances {
 #[derive(Debug, Deserialize)]
 #[serde(crate = "::rds_api::runtime::serde")]
 struct ImportResponse {
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     request_id: String,
-    #[serde(
-        rename = "ImportId",
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
+    #[serde(rename = "ImportId", deserialize_with = "::rds_api::runtime::de::decode")]
     import_id: String,
 }
 
@@ -151,10 +139,7 @@ impl Operation for ImportDatabaseBetweenInstances {
         v.leave();
         v.leave();
         v.differ(
-            &[
-                ("DBInstanceId", &self.db_instance_id),
-                ("SourceDBInstanceId", &self.source_db_instance_id),
-            ],
+            &[("DBInstanceId", &self.db_instance_id), ("SourceDBInstanceId", &self.source_db_instance_id)],
             Some("The source and destination instances must be different instances."),
         );
         v.finish()
@@ -162,11 +147,7 @@ impl Operation for ImportDatabaseBetweenInstances {
 
     fn write_params(&self, params: &mut Params) {
         params.put(Location::Query, "DBInstanceId", &self.db_instance_id);
-        params.put(
-            Location::Query,
-            "SourceDBInstanceId",
-            &self.source_db_instance_id,
-        );
+        params.put(Location::Query, "SourceDBInstanceId", &self.source_db_instance_id);
         params.put_json(Location::Query, "DBInfo", &self.db_info);
         if let Some(owner_id) = self.owner_id {
             params.put(Location::Query, "OwnerId", &owner_id);
@@ -305,12 +286,8 @@ fn import() -> ImportDatabaseBetweenInstances {
 }
 
 fn vector(id: &str) -> serde_json::Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/signature-vectors.json"
-    );
-    let data: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("vectors file")).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/signature-vectors.json");
+    let data: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).expect("vectors file")).unwrap();
     data["vectors"]
         .as_array()
         .unwrap()
@@ -335,10 +312,7 @@ fn verify_signature(request: &RecordedRequest, secret: &str) -> Result<(), Strin
         "POST" => Method::Post,
         other => return Err(format!("unexpected method {other}")),
     };
-    let expected = sign(
-        secret,
-        &string_to_sign(method, &canonical_query_string(&params)),
-    );
+    let expected = sign(secret, &string_to_sign(method, &canonical_query_string(&params)));
     if sent == expected {
         Ok(())
     } else {
@@ -349,8 +323,7 @@ fn verify_signature(request: &RecordedRequest, secret: &str) -> Result<(), Strin
 fn is_uuid_v4(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.iter().map(|g| g.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
-        && s.bytes()
-            .all(|b| b == b'-' || b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && s.bytes().all(|b| b == b'-' || b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         && groups[2].starts_with('4')
 }
 
@@ -370,13 +343,7 @@ fn is_timestamp(s: &str) -> bool {
 fn assert_no_secrets(what: &str, text: &str) {
     let once = percent_encode(TOKEN);
     let twice = percent_encode(&once);
-    for needle in [
-        SECRET,
-        TOKEN,
-        once.as_str(),
-        twice.as_str(),
-        "STS-TOKEN-MARK",
-    ] {
+    for needle in [SECRET, TOKEN, once.as_str(), twice.as_str(), "STS-TOKEN-MARK"] {
         assert!(!text.contains(needle), "{what} reveals {needle:?}: {text}");
     }
 }
@@ -387,41 +354,23 @@ fn assert_no_secrets(what: &str, text: &str) {
 #[test]
 fn prepare_at_reproduces_the_legacy_sts_vector() {
     let v = vector("v1_legacy_import_db_dbinfo_map_sts_post");
-    let credentials = Credentials::new(
-        v["access_key_id"].as_str().unwrap(),
-        v["secret"].as_str().unwrap(),
-    )
-    .with_security_token(v["security_token"].as_str().unwrap());
+    let credentials = Credentials::new(v["access_key_id"].as_str().unwrap(), v["secret"].as_str().unwrap())
+        .with_security_token(v["security_token"].as_str().unwrap());
     let client = client("https://rds.aliyuncs.com", credentials);
-    let mut op =
-        ImportDatabaseBetweenInstances::new("rm-uf6wjk5destxxxx", "rm-uf6wjk5srcxxxxx", &[]);
+    let mut op = ImportDatabaseBetweenInstances::new("rm-uf6wjk5destxxxx", "rm-uf6wjk5srcxxxxx", &[]);
     op.db_info.db_names = DbNames::Renamed(vec![("srcdb".into(), "destdb".into())]);
     // What the legacy SDK adds and this client does not.
     op.extra = vec![("RegionId", "cn-hangzhou"), ("SignatureType", "")];
 
-    let prepared = client
-        .prepare_at(&op, "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", vector_time())
-        .unwrap();
-    assert_eq!(
-        prepared.string_to_sign(),
-        v["string_to_sign"].as_str().unwrap()
-    );
+    let prepared = client.prepare_at(&op, "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", vector_time()).unwrap();
+    assert_eq!(prepared.string_to_sign(), v["string_to_sign"].as_str().unwrap());
     assert_eq!(prepared.signature(), v["signature"].as_str().unwrap());
 
-    let mut expected: BTreeMap<String, String> =
-        serde_json::from_value(v["params"].clone()).unwrap();
+    let mut expected: BTreeMap<String, String> = serde_json::from_value(v["params"].clone()).unwrap();
     expected.insert("Signature".into(), v["signature"].as_str().unwrap().into());
     assert_eq!(prepared.query(), &expected);
-    assert_eq!(
-        prepared.url(),
-        format!(
-            "https://rds.aliyuncs.com/?{}",
-            canonical_query_string(&expected)
-        )
-    );
-    assert!(prepared
-        .url()
-        .contains("&Signature=YgncqkuUfUQBIIPbfdXgUk%2FtA20%3D&"));
+    assert_eq!(prepared.url(), format!("https://rds.aliyuncs.com/?{}", canonical_query_string(&expected)));
+    assert!(prepared.url().contains("&Signature=YgncqkuUfUQBIIPbfdXgUk%2FtA20%3D&"));
     assert_eq!(prepared.method(), Method::Post);
     assert_eq!(prepared.body(), "");
     assert_eq!(prepared.content_type(), None);
@@ -433,31 +382,17 @@ fn prepare_at_reproduces_the_legacy_sts_vector() {
 #[test]
 fn prepare_at_reproduces_the_legacy_body_form_vector() {
     let v = vector("v1_legacy_body_form_post");
-    let client = client(
-        "https://rds.aliyuncs.com",
-        Credentials::new(AK, v["secret"].as_str().unwrap()),
-    );
+    let client = client("https://rds.aliyuncs.com", Credentials::new(AK, v["secret"].as_str().unwrap()));
     let op = ConfirmNotify {
         confirmor: 1_234_567_890,
         notify_id_list: "[1001, 1002]",
         extra: vec![("RegionId", "cn-hangzhou"), ("SignatureType", "")],
     };
-    let prepared = client
-        .prepare_at(&op, "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", vector_time())
-        .unwrap();
-    assert_eq!(
-        prepared.string_to_sign(),
-        v["string_to_sign"].as_str().unwrap()
-    );
+    let prepared = client.prepare_at(&op, "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", vector_time()).unwrap();
+    assert_eq!(prepared.string_to_sign(), v["string_to_sign"].as_str().unwrap());
     assert_eq!(prepared.signature(), "+6q0NdCTuPVDX6YRYIMyhgBoXDg=");
-    assert_eq!(
-        prepared.body(),
-        "Confirmor=1234567890&NotifyIdList=%5B1001%2C%201002%5D"
-    );
-    assert_eq!(
-        prepared.content_type(),
-        Some("application/x-www-form-urlencoded")
-    );
+    assert_eq!(prepared.body(), "Confirmor=1234567890&NotifyIdList=%5B1001%2C%201002%5D");
+    assert_eq!(prepared.content_type(), Some("application/x-www-form-urlencoded"));
     assert!(!prepared.url().contains("Confirmor"));
     assert!(!prepared.query().contains_key("NotifyIdList"));
     assert_eq!(prepared.body_params().len(), 2);
@@ -477,9 +412,7 @@ fn prepare_uses_a_fresh_nonce_and_the_current_time() {
     let ts = &a.query()["Timestamp"];
     assert!(is_timestamp(ts), "{ts}");
     let sent = humantime::parse_rfc3339(ts).unwrap();
-    let skew = SystemTime::now()
-        .duration_since(sent)
-        .unwrap_or_else(|e| e.duration());
+    let skew = SystemTime::now().duration_since(sent).unwrap_or_else(|e| e.duration());
     assert!(skew < Duration::from_secs(60), "{ts} is not now");
     assert_eq!(a.query()["Format"], "JSON");
     assert!(!a.query().contains_key("SecurityToken"));
@@ -489,10 +422,7 @@ fn prepare_uses_a_fresh_nonce_and_the_current_time() {
 
 #[test]
 fn an_empty_security_token_is_not_sent() {
-    let client = client(
-        "https://rds.aliyuncs.com",
-        Credentials::new(AK, SECRET).with_security_token(""),
-    );
+    let client = client("https://rds.aliyuncs.com", Credentials::new(AK, SECRET).with_security_token(""));
     let prepared = client.prepare(&import()).unwrap();
     assert!(!prepared.query().contains_key("SecurityToken"));
 }
@@ -505,11 +435,7 @@ fn prepare_validates_first() {
     let Error::Validation(validation) = &err else {
         panic!("expected a validation error, got {err:?}");
     };
-    let shown: Vec<String> = validation
-        .violations
-        .iter()
-        .map(|v| v.to_string())
-        .collect();
+    let shown: Vec<String> = validation.violations.iter().map(|v| v.to_string()).collect();
     assert_eq!(
         shown,
         [
@@ -519,9 +445,7 @@ fn prepare_validates_first() {
             r#"SourceDBInstanceId: must differ from DBInstanceId (The source and destination instances must be different instances.) (got "")"#,
         ]
     );
-    assert!(err
-        .to_string()
-        .starts_with("invalid ImportDatabaseBetweenInstances request: DBInstanceId: "));
+    assert!(err.to_string().starts_with("invalid ImportDatabaseBetweenInstances request: DBInstanceId: "));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -549,23 +473,14 @@ async fn success_round_trip() {
     assert_eq!(request.path, "/");
     assert_eq!(request.version, "HTTP/1.1");
     assert_eq!(request.header("content-length"), Some("0"));
-    let lengths = request
-        .headers
-        .iter()
-        .filter(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        .count();
+    let lengths = request.headers.iter().filter(|(name, _)| name.eq_ignore_ascii_case("content-length")).count();
     assert_eq!(lengths, 1, "{}", request.raw_text());
     assert_eq!(request.header("content-type"), None);
     assert!(request.body.is_empty());
-    assert_eq!(
-        request.header("x-acs-action"),
-        Some("ImportDatabaseBetweenInstances")
-    );
+    assert_eq!(request.header("x-acs-action"), Some("ImportDatabaseBetweenInstances"));
     assert_eq!(request.header("x-acs-version"), Some("2014-08-15"));
     assert_eq!(request.header("accept"), Some("application/json"));
-    assert!(request
-        .header("user-agent")
-        .is_some_and(|ua| ua.starts_with("rds-api-rust/")));
+    assert!(request.header("user-agent").is_some_and(|ua| ua.starts_with("rds-api-rust/")));
 
     let query = request.query_params();
     let names: Vec<&str> = query.keys().map(String::as_str).collect();
@@ -602,9 +517,7 @@ async fn success_round_trip() {
     // The wire query is the canonical one: sorted, %20-style, Signature in its sorted place.
     let mut without_signature = query.clone();
     without_signature.remove("Signature");
-    assert!(request
-        .query
-        .contains("DBInfo=%7B%22DBNames%22%3A%5B%22mydb%22%2C%22mydb2%22%5D%7D"));
+    assert!(request.query.contains("DBInfo=%7B%22DBNames%22%3A%5B%22mydb%22%2C%22mydb2%22%5D%7D"));
     assert_eq!(request.query, canonical_query_string(&query));
     verify_signature(request, SECRET).unwrap();
     assert!(verify_signature(request, "wrong").is_err());
@@ -614,24 +527,14 @@ async fn success_round_trip() {
 async fn body_parameters_travel_as_a_form() {
     let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"R-1"}"#)).await;
     let client = client(&server.url(), Credentials::new(AK, SECRET));
-    let op = ConfirmNotify {
-        confirmor: 42,
-        notify_id_list: "[1001,1002] & more",
-        extra: Vec::new(),
-    };
+    let op = ConfirmNotify { confirmor: 42, notify_id_list: "[1001,1002] & more", extra: Vec::new() };
     let response = client.send(&op).await.unwrap();
     assert_eq!(response.request_id, "R-1");
 
     let request = &server.requests()[0];
     assert_eq!(request.method, "POST");
-    assert_eq!(
-        request.header("content-type"),
-        Some("application/x-www-form-urlencoded")
-    );
-    assert_eq!(
-        request.body_text(),
-        "Confirmor=42&NotifyIdList=%5B1001%2C1002%5D%20%26%20more"
-    );
+    assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(request.body_text(), "Confirmor=42&NotifyIdList=%5B1001%2C1002%5D%20%26%20more");
     assert_eq!(request.header("content-length"), Some("56"));
     let body = request.body_params();
     assert_eq!(body["NotifyIdList"], "[1001,1002] & more");
@@ -649,16 +552,9 @@ async fn get_operations_are_sent_and_signed_as_get() {
     ))
     .await;
     let client = client(&server.url(), Credentials::new(AK, SECRET));
-    let op = DescribeRegions {
-        engine: Engine::MySql,
-        zones: vec!["cn-hangzhou-a".into(), "cn-hangzhou-b c".into()],
-    };
+    let op = DescribeRegions { engine: Engine::MySql, zones: vec!["cn-hangzhou-a".into(), "cn-hangzhou-b c".into()] };
     let response = client.send(&op).await.unwrap();
-    let regions: Vec<&str> = response
-        .regions
-        .iter()
-        .map(|r| r.region_id.as_str())
-        .collect();
+    let regions: Vec<&str> = response.regions.iter().map(|r| r.region_id.as_str()).collect();
     assert_eq!(regions, ["cn-hangzhou", "cn-beijing"]);
 
     let request = &server.requests()[0];
@@ -708,22 +604,19 @@ async fn error_bodies_become_service_errors() {
 #[tokio::test]
 async fn error_keys_in_any_case_and_unknown_codes() {
     let server = TestServer::start(
-        CannedResponse::json(400, r#"{"code":"Throttling.User","message":"Request was denied due to user flow control."}"#)
-            .with_header("x-acs-request-id", "HEADER-ID"),
+        CannedResponse::json(
+            400,
+            r#"{"code":"Throttling.User","message":"Request was denied due to user flow control."}"#,
+        )
+        .with_header("x-acs-request-id", "HEADER-ID"),
     )
     .await;
     let client = client(&server.url(), Credentials::new(AK, SECRET));
     let err = client.send(&import()).await.unwrap_err();
     let service = err.service_error().expect("a service error");
-    assert_eq!(
-        service.kind,
-        ImportErrorCode::Unknown("Throttling.User".into())
-    );
+    assert_eq!(service.kind, ImportErrorCode::Unknown("Throttling.User".into()));
     assert_eq!(service.kind.code(), "Throttling.User");
-    assert_eq!(
-        service.message,
-        "Request was denied due to user flow control."
-    );
+    assert_eq!(service.message, "Request was denied due to user flow control.");
     assert_eq!(service.request_id.as_deref(), Some("HEADER-ID"));
     assert_eq!(service.host_id, None);
     assert_eq!(service.status, 400);
@@ -732,10 +625,7 @@ async fn error_keys_in_any_case_and_unknown_codes() {
 #[tokio::test]
 async fn html_502_is_a_response_error() {
     let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body>\r\n</html>\r\n";
-    let server = TestServer::start(
-        CannedResponse::html(502, page).with_header("x-acs-request-id", "GW-REQ-1"),
-    )
-    .await;
+    let server = TestServer::start(CannedResponse::html(502, page).with_header("x-acs-request-id", "GW-REQ-1")).await;
     let client = client(&server.url(), Credentials::new(AK, SECRET));
     let err = client.send(&import()).await.unwrap_err();
     let Error::Response(response) = &err else {
@@ -745,11 +635,7 @@ async fn html_502_is_a_response_error() {
     assert_eq!(response.operation, "ImportDatabaseBetweenInstances");
     assert_eq!(response.request_id.as_deref(), Some("GW-REQ-1"));
     assert_eq!(response.body_snippet, page);
-    assert!(
-        response.reason.starts_with("the body is not JSON"),
-        "{}",
-        response.reason
-    );
+    assert!(response.reason.starts_with("the body is not JSON"), "{}", response.reason);
     assert_eq!(err.request_id(), Some("GW-REQ-1"));
     let shown = err.to_string();
     assert!(shown.contains("HTTP 502"), "{shown}");
@@ -772,47 +658,28 @@ async fn long_bodies_are_cut_to_a_snippet() {
 
 #[tokio::test]
 async fn truncated_json_is_a_response_error() {
-    let server = TestServer::start(CannedResponse::json(
-        200,
-        r#"{"RequestId":"TRUNC-1","ImportId":"21"#,
-    ))
-    .await;
+    let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"TRUNC-1","ImportId":"21"#)).await;
     let client = client(&server.url(), Credentials::new(AK, SECRET));
     let err = client.send(&import()).await.unwrap_err();
     let Error::Response(response) = &err else {
         panic!("expected a response error, got {err:?}");
     };
     assert_eq!(response.status, 200);
-    assert!(
-        response.reason.starts_with("the body is not JSON: EOF"),
-        "{}",
-        response.reason
-    );
+    assert!(response.reason.starts_with("the body is not JSON: EOF"), "{}", response.reason);
     assert_eq!(response.request_id.as_deref(), Some("TRUNC-1"));
-    assert_eq!(
-        response.body_snippet,
-        r#"{"RequestId":"TRUNC-1","ImportId":"21"#
-    );
+    assert_eq!(response.body_snippet, r#"{"RequestId":"TRUNC-1","ImportId":"21"#);
 }
 
 #[tokio::test]
 async fn truncated_error_json_is_a_response_error() {
-    let server = TestServer::start(CannedResponse::json(
-        500,
-        r#"{"Code":"InternalError","Mess"#,
-    ))
-    .await;
+    let server = TestServer::start(CannedResponse::json(500, r#"{"Code":"InternalError","Mess"#)).await;
     let client = client(&server.url(), Credentials::new(AK, SECRET));
     let err = client.send(&import()).await.unwrap_err();
     let Error::Response(response) = &err else {
         panic!("expected a response error, got {err:?}");
     };
     assert_eq!(response.status, 500);
-    assert!(
-        response.reason.starts_with("the body is not JSON"),
-        "{}",
-        response.reason
-    );
+    assert!(response.reason.starts_with("the body is not JSON"), "{}", response.reason);
 }
 
 #[tokio::test]
@@ -836,9 +703,9 @@ async fn success_json_of_the_wrong_shape_is_a_response_error() {
         panic!("expected a response error, got {err:?}");
     };
     assert!(
-        response.reason.starts_with(
-            "could not decode ImportDatabaseBetweenInstances response: missing field `ImportId`"
-        ),
+        response
+            .reason
+            .starts_with("could not decode ImportDatabaseBetweenInstances response: missing field `ImportId`"),
         "{}",
         response.reason
     );
@@ -848,10 +715,7 @@ async fn success_json_of_the_wrong_shape_is_a_response_error() {
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
     let addr = support::unused_local_addr().await;
-    let token_client = client(
-        &format!("http://{addr}"),
-        Credentials::new(AK, SECRET).with_security_token(TOKEN),
-    );
+    let token_client = client(&format!("http://{addr}"), Credentials::new(AK, SECRET).with_security_token(TOKEN));
     let err = token_client.send(&import()).await.unwrap_err();
     let Error::Transport(transport) = &err else {
         panic!("expected a transport error, got {err:?}");
@@ -859,25 +723,19 @@ async fn connection_refused_is_a_transport_error() {
     assert!(transport.is_connect(), "{transport:?}");
     assert_eq!(transport.operation(), "ImportDatabaseBetweenInstances");
     let shown = err.to_string();
-    assert!(
-        shown.starts_with("ImportDatabaseBetweenInstances: could not connect"),
-        "{shown}"
-    );
+    assert!(shown.starts_with("ImportDatabaseBetweenInstances: could not connect"), "{shown}");
     let debug = format!("{err:?}");
     for text in [&shown, &debug] {
         assert!(!text.contains("Signature"), "{text}");
         assert_no_secrets("transport error", text);
     }
-    assert!(
-        std::error::Error::source(&err).is_some() || std::error::Error::source(transport).is_some()
-    );
+    assert!(std::error::Error::source(&err).is_some() || std::error::Error::source(transport).is_some());
 }
 
 #[tokio::test]
 async fn slow_answers_time_out() {
     let server = TestServer::start(
-        CannedResponse::json(200, r#"{"RequestId":"late","ImportId":"1"}"#)
-            .with_delay(Duration::from_secs(3)),
+        CannedResponse::json(200, r#"{"RequestId":"late","ImportId":"1"}"#).with_delay(Duration::from_secs(3)),
     )
     .await;
     let client = Client::builder()
@@ -896,11 +754,7 @@ async fn slow_answers_time_out() {
 
 #[tokio::test]
 async fn a_validation_failure_sends_nothing() {
-    let server = TestServer::start(CannedResponse::json(
-        200,
-        r#"{"RequestId":"x","ImportId":"1"}"#,
-    ))
-    .await;
+    let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"x","ImportId":"1"}"#)).await;
     let client = client(&server.url(), Credentials::new(AK, SECRET));
     let op = ImportDatabaseBetweenInstances::new("rm-same", "rm-same", &["a", "b", "a"]);
     let err = client.send(&op).await.unwrap_err();
@@ -935,23 +789,18 @@ async fn the_security_token_is_sent_but_never_shown() {
         CannedResponse::json(400, &body.to_string())
     })
     .await;
-    let credentials =
-        Credentials::new("STS.NUgYrLnoC37mZZCNnAbez", SECRET).with_security_token(TOKEN);
+    let credentials = Credentials::new("STS.NUgYrLnoC37mZZCNnAbez", SECRET).with_security_token(TOKEN);
     let client = client(&server.url(), credentials.clone());
     let op = import();
 
     let prepared = client.prepare(&op).unwrap();
     assert_eq!(prepared.query()["SecurityToken"], TOKEN);
-    assert!(prepared
-        .string_to_sign()
-        .contains(&percent_encode(&percent_encode(TOKEN))));
+    assert!(prepared.string_to_sign().contains(&percent_encode(&percent_encode(TOKEN))));
 
     let err = client.send(&op).await.unwrap_err();
     let request = &server.requests()[0];
     assert_eq!(request.query_params()["SecurityToken"], TOKEN);
-    assert!(request
-        .query
-        .contains(&format!("SecurityToken={}", percent_encode(TOKEN))));
+    assert!(request.query.contains(&format!("SecurityToken={}", percent_encode(TOKEN))));
     verify_signature(request, SECRET).unwrap();
 
     let service = err.service_error().expect("a service error");
@@ -959,11 +808,7 @@ async fn the_security_token_is_sent_but_never_shown() {
     assert!(service
         .message
         .starts_with("Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3DSTS.NUgYrLnoC37mZZCNnAbez"));
-    assert!(
-        service.message.contains("SecurityToken%3D***"),
-        "{}",
-        service.message
-    );
+    assert!(service.message.contains("SecurityToken%3D***"), "{}", service.message);
 
     for (what, text) in [
         ("client debug", format!("{client:?}")),
@@ -985,19 +830,12 @@ async fn echoed_tokens_are_removed_from_response_errors() {
         CannedResponse::html(502, &format!("<html>proxy saw {}</html>", request.target))
     })
     .await;
-    let client = client(
-        &server.url(),
-        Credentials::new(AK, SECRET).with_security_token(TOKEN),
-    );
+    let client = client(&server.url(), Credentials::new(AK, SECRET).with_security_token(TOKEN));
     let err = client.send(&import()).await.unwrap_err();
     let Error::Response(response) = &err else {
         panic!("expected a response error, got {err:?}");
     };
-    assert!(
-        response.body_snippet.contains("SecurityToken=***"),
-        "{}",
-        response.body_snippet
-    );
+    assert!(response.body_snippet.contains("SecurityToken=***"), "{}", response.body_snippet);
     assert_no_secrets("response error display", &err.to_string());
     assert_no_secrets("response error debug", &format!("{err:?}"));
 }
@@ -1007,54 +845,32 @@ async fn echoed_tokens_are_removed_from_response_errors() {
 
 #[test]
 fn building_checks_settings() {
+    assert!(matches!(Client::builder().build(), Err(BuildError::MissingCredentials)));
     assert!(matches!(
-        Client::builder().build(),
+        Client::builder().credentials(Credentials::new("", "s")).build(),
         Err(BuildError::MissingCredentials)
     ));
     assert!(matches!(
-        Client::builder()
-            .credentials(Credentials::new("", "s"))
-            .build(),
-        Err(BuildError::MissingCredentials)
-    ));
-    assert!(matches!(
-        Client::builder()
-            .credentials(Credentials::new(AK, SECRET))
-            .endpoint("not a url")
-            .build(),
+        Client::builder().credentials(Credentials::new(AK, SECRET)).endpoint("not a url").build(),
         Err(BuildError::InvalidEndpoint { .. })
     ));
     assert!(matches!(
-        Client::builder()
-            .credentials(Credentials::new(AK, SECRET))
-            .user_agent("bad\nvalue")
-            .build(),
+        Client::builder().credentials(Credentials::new(AK, SECRET)).user_agent("bad\nvalue").build(),
         Err(BuildError::InvalidUserAgent(_))
     ));
-    let client = Client::builder()
-        .credentials(Credentials::new(AK, SECRET))
-        .build()
-        .unwrap();
+    let client = Client::builder().credentials(Credentials::new(AK, SECRET)).build().unwrap();
     assert_eq!(client.endpoint(), "https://rds.aliyuncs.com/");
     let debug = format!("{client:?}");
     assert!(debug.contains("https://rds.aliyuncs.com/"), "{debug}");
     assert!(debug.contains("timeout: 10s"), "{debug}");
     assert!(debug.contains("connect_timeout: 5s"), "{debug}");
     assert_no_secrets("client debug", &debug);
-    assert!(!format!(
-        "{:?}",
-        Client::builder().credentials(Credentials::new(AK, SECRET))
-    )
-    .contains(SECRET));
+    assert!(!format!("{:?}", Client::builder().credentials(Credentials::new(AK, SECRET))).contains(SECRET));
 }
 
 #[tokio::test]
 async fn the_user_agent_suffix_is_appended() {
-    let server = TestServer::start(CannedResponse::json(
-        200,
-        r#"{"RequestId":"x","ImportId":"1"}"#,
-    ))
-    .await;
+    let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"x","ImportId":"1"}"#)).await;
     let client = Client::builder()
         .credentials(Credentials::new(AK, SECRET))
         .endpoint(server.url())
@@ -1062,14 +878,8 @@ async fn the_user_agent_suffix_is_appended() {
         .build()
         .unwrap();
     client.send(&import()).await.unwrap();
-    let ua = server.requests()[0]
-        .header("user-agent")
-        .unwrap()
-        .to_owned();
-    assert!(
-        ua.starts_with("rds-api-rust/") && ua.ends_with(" my-tool/1.2"),
-        "{ua}"
-    );
+    let ua = server.requests()[0].header("user-agent").unwrap().to_owned();
+    assert!(ua.starts_with("rds-api-rust/") && ua.ends_with(" my-tool/1.2"), "{ua}");
 }
 
 #[test]

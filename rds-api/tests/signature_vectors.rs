@@ -8,22 +8,14 @@ use rds_api::signing::{canonical_query_string, percent_encode, sign, string_to_s
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/signature-vectors.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/signature-vectors.json");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     let data: Value = serde_json::from_str(&text).expect("signature-vectors.json is JSON");
-    data["vectors"]
-        .as_array()
-        .expect("a `vectors` array")
-        .clone()
+    data["vectors"].as_array().expect("a `vectors` array").clone()
 }
 
 fn text<'a>(vector: &'a Value, key: &str) -> &'a str {
-    vector[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}: `{key}` is not a string", vector["id"]))
+    vector[key].as_str().unwrap_or_else(|| panic!("{}: `{key}` is not a string", vector["id"]))
 }
 
 fn string_map(value: &Value) -> BTreeMap<String, String> {
@@ -36,19 +28,13 @@ fn string_map(value: &Value) -> BTreeMap<String, String> {
 }
 
 fn v1_vectors() -> Vec<Value> {
-    vectors()
-        .into_iter()
-        .filter(|v| v["signature_version"] == "v1")
-        .collect()
+    vectors().into_iter().filter(|v| v["signature_version"] == "v1").collect()
 }
 
 #[test]
 fn there_are_twenty_v1_vectors_and_v3_ones_are_kept() {
     assert_eq!(v1_vectors().len(), 20);
-    let v3 = vectors()
-        .into_iter()
-        .filter(|v| v["signature_version"] == "v3")
-        .count();
+    let v3 = vectors().into_iter().filter(|v| v["signature_version"] == "v3").count();
     assert_eq!(v3, 9, "the V3 vectors stay in the data file for later");
 }
 
@@ -66,11 +52,7 @@ fn every_v1_vector_is_reproduced() {
         assert!(!params.contains_key("Signature"), "{id}");
 
         let cq = canonical_query_string(&params);
-        assert_eq!(
-            cq,
-            text(&vector, "canonical_query_string"),
-            "{id}: canonical query"
-        );
+        assert_eq!(cq, text(&vector, "canonical_query_string"), "{id}: canonical query");
 
         let sts = string_to_sign(method, &cq);
         assert_eq!(sts, text(&vector, "string_to_sign"), "{id}: string to sign");

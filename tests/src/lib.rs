@@ -3,5 +3,7 @@
 //! as by the snapshot diff) and an independent signature verifier.
 #![deny(missing_docs)]
 
+// Printed by prettyplease, not rustfmt: `cargo fmt` must leave it byte-identical to what codegen writes.
+#[rustfmt::skip]
 pub mod fixture_api;
 pub mod signature;

@@ -38,11 +38,7 @@ fn workspace_root() -> PathBuf {
 fn jobs(root: &Path) -> Vec<Job> {
     vec![
         // The product: the RDS API.
-        Job {
-            specs: root.join("api-specs"),
-            out: root.join("rds-api/src/generated"),
-            settings: Settings::new(),
-        },
+        Job { specs: root.join("api-specs"), out: root.join("rds-api/src/generated"), settings: Settings::new() },
         // Fixture specs exercising every feature of the format; their code is compiled and called by the
         // workspace tests, so the snapshots are checked by the compiler as well as by this diff.
         Job {

@@ -21,10 +21,7 @@ pub(crate) fn inner(text: &str) -> TokenStream {
 }
 
 fn doc_lines(text: &str) -> Vec<String> {
-    text.trim_end()
-        .lines()
-        .map(|line| if line.is_empty() { String::new() } else { format!(" {line}") })
-        .collect()
+    text.trim_end().lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
 }
 
 /// Module doc of an operation file.

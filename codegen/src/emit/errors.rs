@@ -90,6 +90,22 @@ pub(crate) fn operation_enum(op: &Operation, ctx: &Ctx) -> TokenStream {
         let status = e.status;
         quote!(Self::#variant => Some(#status),)
     });
+    let common_or_unknown = quote! {
+        match super::CommonError::from_code(code) {
+            Some(common) => Self::Common(common),
+            None => Self::Unknown(code.to_owned()),
+        }
+    };
+    let from_code = if op.errors.is_empty() {
+        common_or_unknown
+    } else {
+        quote! {
+            match code {
+                #(#from)*
+                _ => #common_or_unknown,
+            }
+        }
+    };
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -114,13 +130,7 @@ pub(crate) fn operation_enum(op: &Operation, ctx: &Ctx) -> TokenStream {
 
         impl #rt::ErrorCode for #name {
             fn from_code(code: &str) -> Self {
-                match code {
-                    #(#from)*
-                    other => match super::CommonError::from_code(other) {
-                        Some(common) => Self::Common(common),
-                        None => Self::Unknown(other.to_owned()),
-                    },
-                }
+                #from_code
             }
 
             fn code(&self) -> &str {

@@ -190,7 +190,8 @@ pub(crate) fn rust_type(ty: &Type) -> TokenStream {
 
 /// Whether a field is `Option<T>` in Rust. Response lists are plain `Vec`s: absent means empty.
 pub(crate) fn is_optional(field: &Field, in_response: bool) -> bool {
-    !field.required && !(in_response && matches!(field.ty.shape, Shape::List { .. } | Shape::Map { .. }))
+    let absent_means_empty = in_response && matches!(field.ty.shape, Shape::List { .. } | Shape::Map { .. });
+    !(field.required || absent_means_empty)
 }
 
 /// The Rust type of a field, `Option` included.

@@ -17,7 +17,8 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
         let doc = docs::outer(&docs::field_doc(f, true));
         quote! { #doc pub #name: #ty, }
     });
-    let builder_doc = docs::outer(&format!("Builder of [`{request}`]; [`build`]({builder}::build) checks every constraint."));
+    let builder_doc =
+        docs::outer(&format!("Builder of [`{request}`]; [`build`]({builder}::build) checks every constraint."));
     let builder_fields = op.params.iter().map(|f| {
         let name = ident(&f.rust_name);
         let ty = rust_type(&f.ty);
@@ -162,7 +163,9 @@ fn build_fn(op: &Operation, request: &proc_macro2::Ident, ctx: &Ctx) -> TokenStr
             quote!(#name: self.#name,)
         }
     });
-    let doc = docs::outer(&format!("Checks every constraint of `{action}` and returns the request, or every violation at once."));
+    let doc = docs::outer(&format!(
+        "Checks every constraint of `{action}` and returns the request, or every violation at once."
+    ));
     quote! {
         #doc
         pub fn build(self) -> Result<#request, #rt::ValidationError> {

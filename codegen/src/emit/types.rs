@@ -144,13 +144,7 @@ fn object(op: &Operation, t: &NamedType, fields: &[Field], ctx: &Ctx) -> TokenSt
     let name = ident(&t.name);
     let serde_crate = ctx.rt_fn("serde");
     let doc = docs::outer(&type_doc(t, format!("The `{}` structure.", t.name)));
-    let body = fields.iter().map(|f| {
-        if t.in_response {
-            decoded_field(f, ctx)
-        } else {
-            encoded_field(f, ctx)
-        }
-    });
+    let body = fields.iter().map(|f| if t.in_response { decoded_field(f, ctx) } else { encoded_field(f, ctx) });
     let (derive, non_exhaustive) = if t.in_response {
         (quote!(#rt::serde::Deserialize), quote!(#[non_exhaustive]))
     } else {

@@ -94,7 +94,7 @@ fn constraint_checks(shape: &Shape, c: &Constraints, value: &TokenStream) -> Tok
     }
     if !c.allowed.is_empty() {
         if let Shape::String = shape {
-            let values = c.allowed.iter().map(|s| super::docs::scalar_text(s));
+            let values = c.allowed.iter().map(super::docs::scalar_text);
             out.extend(quote!(v.allowed(#value.as_str(), &[#(#values),*]);));
         } else {
             let values = c.allowed.iter().map(|s| number(shape, s));

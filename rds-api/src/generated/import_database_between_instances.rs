@@ -322,10 +322,10 @@ impl ::rds_api::runtime::ErrorCode for ImportDatabaseBetweenInstancesError {
             "InvalidDBName.NotFound" => Self::InvalidDbNameNotFound,
             "InvalidDBName.Duplicate" => Self::InvalidDbNameDuplicate,
             "InsufficientStorage" => Self::InsufficientStorage,
-            other => {
-                match super::CommonError::from_code(other) {
+            _ => {
+                match super::CommonError::from_code(code) {
                     Some(common) => Self::Common(common),
-                    None => Self::Unknown(other.to_owned()),
+                    None => Self::Unknown(code.to_owned()),
                 }
             }
         }

@@ -92,10 +92,7 @@ struct IntVisitor<const MIN: i64, const MAX: i64> {
 impl<const MIN: i64, const MAX: i64> IntVisitor<MIN, MAX> {
     fn check<E: de::Error>(&self, v: i128) -> Result<i64, E> {
         if v < i128::from(MIN) || v > i128::from(MAX) {
-            Err(E::custom(format_args!(
-                "{v} is out of range for {}",
-                self.name
-            )))
+            Err(E::custom(format_args!("{v} is out of range for {}", self.name)))
         } else {
             // In range of [MIN, MAX] ⊆ i64.
             Ok(v as i64)
@@ -111,10 +108,7 @@ impl<const MIN: i64, const MAX: i64> IntVisitor<MIN, MAX> {
         }
         // Every finite whole f64 below 2^127 in magnitude converts to i128 exactly.
         if v.abs() >= 1.0e38 {
-            return Err(E::custom(format_args!(
-                "{shown} is out of range for {}",
-                self.name
-            )));
+            return Err(E::custom(format_args!("{shown} is out of range for {}", self.name)));
         }
         self.check(v as i128)
     }
@@ -142,10 +136,7 @@ impl<const MIN: i64, const MAX: i64> Visitor<'_> for IntVisitor<MIN, MAX> {
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<i64, E> {
         match i128::try_from(v) {
             Ok(v) => self.check(v),
-            Err(_) => Err(E::custom(format_args!(
-                "{v} is out of range for {}",
-                self.name
-            ))),
+            Err(_) => Err(E::custom(format_args!("{v} is out of range for {}", self.name))),
         }
     }
 
@@ -174,9 +165,7 @@ impl Decode for i64 {
 
 impl Decode for i32 {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = d.deserialize_any(IntVisitor::<{ i32::MIN as i64 }, { i32::MAX as i64 }> {
-            name: "i32",
-        })?;
+        let v = d.deserialize_any(IntVisitor::<{ i32::MIN as i64 }, { i32::MAX as i64 }> { name: "i32" })?;
         // The visitor checked the i32 range.
         Ok(v as i32)
     }
@@ -419,10 +408,7 @@ mod tests {
         assert_eq!(d::<String>(r#""esc\"aped\u00e9""#).unwrap(), "esc\"apedé");
         assert_eq!(d::<String>("2122321").unwrap(), "2122321");
         assert_eq!(d::<String>("-5").unwrap(), "-5");
-        assert_eq!(
-            d::<String>("18446744073709551615").unwrap(),
-            "18446744073709551615"
-        );
+        assert_eq!(d::<String>("18446744073709551615").unwrap(), "18446744073709551615");
         assert_eq!(d::<String>("9007199254740993").unwrap(), "9007199254740993");
         assert_eq!(d::<String>("1.5").unwrap(), "1.5");
         assert_eq!(d::<String>("true").unwrap(), "true");
@@ -454,28 +440,15 @@ mod tests {
 
     #[test]
     fn integers_never_truncate() {
-        assert_eq!(
-            d::<i64>("100.1").unwrap_err(),
-            "100.1 is not an integer at line 1 column 5"
-        );
-        assert!(d::<i64>(r#""100.1""#)
-            .unwrap_err()
-            .starts_with("100.1 is not an integer"));
+        assert_eq!(d::<i64>("100.1").unwrap_err(), "100.1 is not an integer at line 1 column 5");
+        assert!(d::<i64>(r#""100.1""#).unwrap_err().starts_with("100.1 is not an integer"));
         assert!(d::<i64>("9223372036854775808")
             .unwrap_err()
             .starts_with("9223372036854775808 is out of range for i64"));
-        assert!(d::<i64>("1e300")
-            .unwrap_err()
-            .contains("out of range for i64"));
-        assert!(d::<i32>("2147483648")
-            .unwrap_err()
-            .starts_with("2147483648 is out of range for i32"));
-        assert!(d::<i32>(r#""-2147483649""#)
-            .unwrap_err()
-            .contains("out of range for i32"));
-        assert!(d::<i32>("3e9")
-            .unwrap_err()
-            .contains("out of range for i32"));
+        assert!(d::<i64>("1e300").unwrap_err().contains("out of range for i64"));
+        assert!(d::<i32>("2147483648").unwrap_err().starts_with("2147483648 is out of range for i32"));
+        assert!(d::<i32>(r#""-2147483649""#).unwrap_err().contains("out of range for i32"));
+        assert!(d::<i32>("3e9").unwrap_err().contains("out of range for i32"));
         assert!(d::<i64>(r#""abc""#).is_err());
         assert!(d::<i64>(r#""""#).is_err());
         assert!(d::<i64>(r#""NaN""#).is_err());
@@ -529,44 +502,23 @@ mod tests {
         assert_eq!(d::<Vec<i64>>("null").unwrap(), Vec::<i64>::new());
         assert_eq!(d::<Vec<i64>>("[]").unwrap(), Vec::<i64>::new());
         assert_eq!(d::<Vec<i64>>("{}").unwrap(), Vec::<i64>::new());
-        assert_eq!(
-            d::<Vec<String>>(r#"{"DBInstance":["a", 1]}"#).unwrap(),
-            ["a", "1"]
-        );
-        assert_eq!(
-            d::<Vec<String>>(r#"{"A":["a"],"B":null,"C":["c","d"]}"#).unwrap(),
-            ["a", "c", "d"]
-        );
-        assert_eq!(
-            d::<Vec<String>>(r#"{"A":null}"#).unwrap(),
-            Vec::<String>::new()
-        );
+        assert_eq!(d::<Vec<String>>(r#"{"DBInstance":["a", 1]}"#).unwrap(), ["a", "1"]);
+        assert_eq!(d::<Vec<String>>(r#"{"A":["a"],"B":null,"C":["c","d"]}"#).unwrap(), ["a", "c", "d"]);
+        assert_eq!(d::<Vec<String>>(r#"{"A":null}"#).unwrap(), Vec::<String>::new());
         assert_eq!(d::<Vec<Option<i32>>>("[null, 1]").unwrap(), [None, Some(1)]);
-        assert_eq!(
-            d::<Vec<Vec<i32>>>(r#"[[1],{"X":[2,3]}]"#).unwrap(),
-            [vec![1], vec![2, 3]]
-        );
+        assert_eq!(d::<Vec<Vec<i32>>>(r#"[[1],{"X":[2,3]}]"#).unwrap(), [vec![1], vec![2, 3]]);
         assert!(d::<Vec<i64>>(r#"{"A":{"B":[1]}}"#).is_err());
         assert!(d::<Vec<i64>>(r#"{"A":1}"#).is_err());
         assert!(d::<Vec<i64>>(r#""1""#).is_err());
-        assert!(d::<Vec<i32>>("[1, 2.5]")
-            .unwrap_err()
-            .starts_with("2.5 is not an integer"));
+        assert!(d::<Vec<i32>>("[1, 2.5]").unwrap_err().starts_with("2.5 is not an integer"));
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
     #[serde(crate = "::rds_api::runtime::serde")]
     struct Instance {
-        #[serde(
-            rename = "DBInstanceId",
-            deserialize_with = "crate::runtime::de::decode"
-        )]
+        #[serde(rename = "DBInstanceId", deserialize_with = "crate::runtime::de::decode")]
         id: String,
-        #[serde(
-            rename = "DBInstanceMemory",
-            default,
-            deserialize_with = "::rds_api::runtime::de::decode"
-        )]
+        #[serde(rename = "DBInstanceMemory", default, deserialize_with = "::rds_api::runtime::de::decode")]
         memory: Option<i64>,
     }
 
@@ -579,39 +531,17 @@ mod tests {
     #[derive(Debug, PartialEq, Deserialize)]
     #[serde(crate = "::rds_api::runtime::serde")]
     struct Response {
-        #[serde(
-            rename = "RequestId",
-            deserialize_with = "::rds_api::runtime::de::decode"
-        )]
+        #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
         request_id: String,
-        #[serde(
-            rename = "ImportId",
-            deserialize_with = "::rds_api::runtime::de::decode"
-        )]
+        #[serde(rename = "ImportId", deserialize_with = "::rds_api::runtime::de::decode")]
         import_id: String,
-        #[serde(
-            rename = "TotalRecordCount",
-            default,
-            deserialize_with = "::rds_api::runtime::de::decode"
-        )]
+        #[serde(rename = "TotalRecordCount", default, deserialize_with = "::rds_api::runtime::de::decode")]
         total: Option<i32>,
-        #[serde(
-            rename = "Enabled",
-            default,
-            deserialize_with = "::rds_api::runtime::de::decode"
-        )]
+        #[serde(rename = "Enabled", default, deserialize_with = "::rds_api::runtime::de::decode")]
         enabled: bool,
-        #[serde(
-            rename = "Ratio",
-            default,
-            deserialize_with = "::rds_api::runtime::de::decode"
-        )]
+        #[serde(rename = "Ratio", default, deserialize_with = "::rds_api::runtime::de::decode")]
         ratio: f64,
-        #[serde(
-            rename = "Items",
-            default,
-            deserialize_with = "::rds_api::runtime::de::decode"
-        )]
+        #[serde(rename = "Items", default, deserialize_with = "::rds_api::runtime::de::decode")]
         items: Vec<Instance>,
     }
 
@@ -640,38 +570,23 @@ mod tests {
                 enabled: true,
                 ratio: 0.5,
                 items: vec![
-                    Instance {
-                        id: "rm-1".into(),
-                        memory: Some(4096)
-                    },
-                    Instance {
-                        id: "rm-2".into(),
-                        memory: None
-                    },
-                    Instance {
-                        id: "3".into(),
-                        memory: None
-                    },
+                    Instance { id: "rm-1".into(), memory: Some(4096) },
+                    Instance { id: "rm-2".into(), memory: None },
+                    Instance { id: "3".into(), memory: None },
                 ],
             }
         );
 
-        let minimal: Response =
-            serde_json::from_str(r#"{"RequestId":"x","ImportId":"7","Items":null}"#).unwrap();
+        let minimal: Response = serde_json::from_str(r#"{"RequestId":"x","ImportId":"7","Items":null}"#).unwrap();
         assert_eq!(minimal.total, None);
         assert!(minimal.items.is_empty());
         assert!(!minimal.enabled);
 
         let err = serde_json::from_str::<Response>(r#"{"RequestId":"x"}"#).unwrap_err();
-        assert!(
-            err.to_string().contains("missing field `ImportId`"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("missing field `ImportId`"), "{err}");
 
-        let err = serde_json::from_str::<Response>(
-            r#"{"RequestId":"x","ImportId":"7","TotalRecordCount":2.5}"#,
-        )
-        .unwrap_err();
+        let err =
+            serde_json::from_str::<Response>(r#"{"RequestId":"x","ImportId":"7","TotalRecordCount":2.5}"#).unwrap_err();
         assert!(err.to_string().contains("2.5 is not an integer"), "{err}");
     }
 

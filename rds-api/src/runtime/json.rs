@@ -12,10 +12,7 @@ use serde::Serialize;
 /// ```
 ///
 /// Duplicate keys are written as given; validation (`unique_items`) is what rejects them.
-pub fn ordered_map<S: Serializer, V: Serialize>(
-    entries: &[(String, V)],
-    s: S,
-) -> Result<S::Ok, S::Error> {
+pub fn ordered_map<S: Serializer, V: Serialize>(entries: &[(String, V)], s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(entries.len()))?;
     for (key, value) in entries {
         map.serialize_entry(key, value)?;
@@ -42,10 +39,7 @@ mod tests {
     #[derive(Serialize)]
     #[serde(crate = "::rds_api::runtime::serde")]
     struct DbInfo {
-        #[serde(
-            rename = "DBNames",
-            serialize_with = "::rds_api::runtime::json::ordered_map"
-        )]
+        #[serde(rename = "DBNames", serialize_with = "::rds_api::runtime::json::ordered_map")]
         db_names: Vec<(String, String)>,
     }
 
@@ -58,23 +52,10 @@ mod tests {
 
     #[test]
     fn keeps_order() {
-        let info = DbInfo {
-            db_names: vec![
-                ("srcdb".into(), "destdb".into()),
-                ("srcdb2".into(), "destmydb2".into()),
-            ],
-        };
-        assert_eq!(
-            serde_json::to_string(&info).unwrap(),
-            r#"{"DBNames":{"srcdb":"destdb","srcdb2":"destmydb2"}}"#
-        );
-        let reversed = DbInfo {
-            db_names: vec![("z".into(), "1".into()), ("a".into(), "2".into())],
-        };
-        assert_eq!(
-            serde_json::to_string(&reversed).unwrap(),
-            r#"{"DBNames":{"z":"1","a":"2"}}"#
-        );
+        let info = DbInfo { db_names: vec![("srcdb".into(), "destdb".into()), ("srcdb2".into(), "destmydb2".into())] };
+        assert_eq!(serde_json::to_string(&info).unwrap(), r#"{"DBNames":{"srcdb":"destdb","srcdb2":"destmydb2"}}"#);
+        let reversed = DbInfo { db_names: vec![("z".into(), "1".into()), ("a".into(), "2".into())] };
+        assert_eq!(serde_json::to_string(&reversed).unwrap(), r#"{"DBNames":{"z":"1","a":"2"}}"#);
         let empty = DbInfo { db_names: vec![] };
         assert_eq!(serde_json::to_string(&empty).unwrap(), r#"{"DBNames":{}}"#);
     }
@@ -82,9 +63,6 @@ mod tests {
     #[test]
     fn works_on_newtype_variants() {
         let names = DbNames::Renamed(vec![("b".into(), "x\"y".into())]);
-        assert_eq!(
-            serde_json::to_string(&names).unwrap(),
-            r#"{"Renamed":{"b":"x\"y"}}"#
-        );
+        assert_eq!(serde_json::to_string(&names).unwrap(), r#"{"Renamed":{"b":"x\"y"}}"#);
     }
 }

@@ -29,8 +29,7 @@ impl Params {
 
     /// Sets `name` to the wire text of `value` (replacing an earlier value of the same name).
     pub fn put<V: ParamValue + ?Sized>(&mut self, location: Location, name: &str, value: &V) {
-        self.map_mut(location)
-            .insert(name.to_owned(), value.to_param());
+        self.map_mut(location).insert(name.to_owned(), value.to_param());
     }
 
     /// Sets a repeated parameter: `Name.1`, `Name.2`, … (1-based, in the order of `values`).
@@ -47,15 +46,9 @@ impl Params {
     ///
     /// If `value`'s `Serialize` implementation fails, which derived implementations of generated types
     /// (string-keyed objects, lists, scalars) never do.
-    pub fn put_json<V: serde::Serialize + ?Sized>(
-        &mut self,
-        location: Location,
-        name: &str,
-        value: &V,
-    ) {
-        let text = serde_json::to_string(value).unwrap_or_else(|err| {
-            panic!("parameter {name} could not be serialized as JSON: {err}")
-        });
+    pub fn put_json<V: serde::Serialize + ?Sized>(&mut self, location: Location, name: &str, value: &V) {
+        let text = serde_json::to_string(value)
+            .unwrap_or_else(|err| panic!("parameter {name} could not be serialized as JSON: {err}"));
         self.map_mut(location).insert(name.to_owned(), text);
     }
 
@@ -190,9 +183,7 @@ mod tests {
     #[test]
     fn json_is_compact() {
         let mut p = Params::new();
-        let info = DbInfo {
-            db_names: vec!["a".into(), "b".into()],
-        };
+        let info = DbInfo { db_names: vec!["a".into(), "b".into()] };
         p.put_json(Location::Query, "DBInfo", &info);
         p.put_json(Location::Body, "NotifyIdList", &[1001, 1002][..]);
         assert_eq!(p.query()["DBInfo"], r#"{"DBNames":["a","b"]}"#);

@@ -56,16 +56,8 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rule::Required => f.write_str("is required"),
-            Rule::MinLength(n) => write!(
-                f,
-                "must be at least {n} {} long",
-                plural(*n, "character", "characters")
-            ),
-            Rule::MaxLength(n) => write!(
-                f,
-                "must be at most {n} {} long",
-                plural(*n, "character", "characters")
-            ),
+            Rule::MinLength(n) => write!(f, "must be at least {n} {} long", plural(*n, "character", "characters")),
+            Rule::MaxLength(n) => write!(f, "must be at most {n} {} long", plural(*n, "character", "characters")),
             Rule::Pattern(p) => write!(f, "must match the pattern {p}"),
             Rule::Minimum(m) => write!(f, "must be at least {m}"),
             Rule::Maximum(m) => write!(f, "must be at most {m}"),
@@ -78,10 +70,7 @@ impl fmt::Display for Rule {
             Rule::UniqueItems => f.write_str("must not contain the same item twice"),
             Rule::UniqueValues => f.write_str("must not contain the same value twice"),
             Rule::Allowed(values) => write!(f, "must be one of {}", values.join(", ")),
-            Rule::Differ {
-                others,
-                description,
-            } => {
+            Rule::Differ { others, description } => {
                 write!(f, "must differ from {}", others.join(", "))?;
                 if let Some(description) = description {
                     write!(f, " ({description})")?;
@@ -195,12 +184,7 @@ pub struct Validator {
 impl Validator {
     /// Starts validating a request of `operation` (its wire name).
     pub fn new(operation: &'static str) -> Self {
-        Validator {
-            operation,
-            path: String::new(),
-            marks: Vec::new(),
-            violations: Vec::new(),
-        }
+        Validator { operation, path: String::new(), marks: Vec::new(), violations: Vec::new() }
     }
 
     /// Descends into the parameter or field `segment`: path `A` becomes `A.segment`.
@@ -228,11 +212,7 @@ impl Validator {
     }
 
     fn push(&mut self, rule: Rule, value: Option<String>) {
-        self.violations.push(Violation {
-            parameter: self.path.clone(),
-            rule,
-            value,
-        });
+        self.violations.push(Violation { parameter: self.path.clone(), rule, value });
     }
 
     /// Records that the current parameter is required but missing.
@@ -268,27 +248,15 @@ impl Validator {
 
     /// Checks `value >= min` (a value that does not compare, like NaN, fails).
     pub fn minimum<T: PartialOrd + fmt::Display>(&mut self, value: T, min: T) {
-        if !matches!(
-            value.partial_cmp(&min),
-            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
-        ) {
-            self.push(
-                Rule::Minimum(min.to_string()),
-                Some(shown(&value.to_string())),
-            );
+        if !matches!(value.partial_cmp(&min), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)) {
+            self.push(Rule::Minimum(min.to_string()), Some(shown(&value.to_string())));
         }
     }
 
     /// Checks `value <= max` (a value that does not compare, like NaN, fails).
     pub fn maximum<T: PartialOrd + fmt::Display>(&mut self, value: T, max: T) {
-        if !matches!(
-            value.partial_cmp(&max),
-            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
-        ) {
-            self.push(
-                Rule::Maximum(max.to_string()),
-                Some(shown(&value.to_string())),
-            );
+        if !matches!(value.partial_cmp(&max), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
+            self.push(Rule::Maximum(max.to_string()), Some(shown(&value.to_string())));
         }
     }
 
@@ -382,10 +350,7 @@ impl Validator {
     /// Generated builders call it when they cannot assemble the request; they have always recorded the
     /// reason first, so the error is never empty.
     pub fn into_error(self) -> ValidationError {
-        ValidationError {
-            operation: self.operation,
-            violations: self.violations,
-        }
+        ValidationError { operation: self.operation, violations: self.violations }
     }
 
     /// Ends validation: `Ok` when nothing was violated, else every violation found.
@@ -393,10 +358,7 @@ impl Validator {
         if self.violations.is_empty() {
             Ok(())
         } else {
-            Err(ValidationError {
-                operation: self.operation,
-                violations: self.violations,
-            })
+            Err(ValidationError { operation: self.operation, violations: self.violations })
         }
     }
 }
@@ -471,15 +433,9 @@ mod tests {
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].rule, Rule::MinLength(1));
         assert_eq!(all[0].value.as_deref(), Some(""));
-        assert_eq!(
-            all[0].to_string(),
-            r#"A: must be at least 1 character long (got "")"#
-        );
+        assert_eq!(all[0].to_string(), r#"A: must be at least 1 character long (got "")"#);
         assert_eq!(all[1].rule, Rule::MaxLength(2));
-        assert_eq!(
-            all[1].to_string(),
-            r#"A: must be at most 2 characters long (got "测试x")"#
-        );
+        assert_eq!(all[1].to_string(), r#"A: must be at most 2 characters long (got "测试x")"#);
     }
 
     #[test]
@@ -510,10 +466,7 @@ mod tests {
         assert_eq!(all[0].rule, Rule::Pattern("rm-[a-z]+".into()));
         assert_eq!(all[0].value.as_deref(), Some("xrm-abc"));
         assert_eq!(all[2].value.as_deref(), Some("ab"));
-        assert_eq!(
-            all[0].to_string(),
-            r#"A: must match the pattern rm-[a-z]+ (got "xrm-abc")"#
-        );
+        assert_eq!(all[0].to_string(), r#"A: must match the pattern rm-[a-z]+ (got "xrm-abc")"#);
     }
 
     #[test]
@@ -541,10 +494,7 @@ mod tests {
         assert_eq!(all[2].rule, Rule::Minimum("1".into()));
         assert_eq!(all[2].value.as_deref(), Some("0.5"));
         assert_eq!(all[3].rule, Rule::Maximum("1".into()));
-        assert_eq!(
-            all[0].to_string(),
-            r#"PageSize: must be at least 30 (got "29")"#
-        );
+        assert_eq!(all[0].to_string(), r#"PageSize: must be at least 30 (got "29")"#);
     }
 
     #[test]
@@ -558,10 +508,7 @@ mod tests {
         let all = violations(v);
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].rule, Rule::MinItems(1));
-        assert_eq!(
-            all[0].to_string(),
-            r#"DBNames: must have at least 1 item (got "0 items")"#
-        );
+        assert_eq!(all[0].to_string(), r#"DBNames: must have at least 1 item (got "0 items")"#);
         assert_eq!(all[1].rule, Rule::MaxItems(2));
     }
 
@@ -578,21 +525,15 @@ mod tests {
         assert!(all.iter().all(|x| x.rule == Rule::UniqueItems));
         assert_eq!(all[0].value.as_deref(), Some("a"));
         assert_eq!(all[1].value.as_deref(), Some("b"));
-        assert_eq!(
-            all[0].to_string(),
-            r#"DBNames: must not contain the same item twice (got "a")"#
-        );
+        assert_eq!(all[0].to_string(), r#"DBNames: must not contain the same item twice (got "a")"#);
     }
 
     #[test]
     fn unique_values() {
         let mut v = Validator::new("Op");
         v.enter("DBNames");
-        let map: Vec<(String, String)> = vec![
-            ("src1".into(), "dst".into()),
-            ("src2".into(), "dst".into()),
-            ("src3".into(), "other".into()),
-        ];
+        let map: Vec<(String, String)> =
+            vec![("src1".into(), "dst".into()), ("src2".into(), "dst".into()), ("src3".into(), "other".into())];
         v.unique_values(map.iter().map(|(_, value)| value));
         let x = one(v);
         assert_eq!(x.rule, Rule::UniqueValues);
@@ -608,30 +549,18 @@ mod tests {
         v.allowed(&3, &[&1, &2]);
         let all = violations(v);
         assert_eq!(all.len(), 2);
-        assert_eq!(
-            all[0].rule,
-            Rule::Allowed(vec!["MySQL".into(), "SQLServer".into()])
-        );
-        assert_eq!(
-            all[0].to_string(),
-            r#"Engine: must be one of MySQL, SQLServer (got "Oracle")"#
-        );
+        assert_eq!(all[0].rule, Rule::Allowed(vec!["MySQL".into(), "SQLServer".into()]));
+        assert_eq!(all[0].to_string(), r#"Engine: must be one of MySQL, SQLServer (got "Oracle")"#);
         assert_eq!(all[1].value.as_deref(), Some("3"));
     }
 
     #[test]
     fn differ() {
         let mut v = Validator::new("ImportDatabaseBetweenInstances");
-        v.differ(
-            &[("DBInstanceId", "rm-1"), ("SourceDBInstanceId", "rm-2")],
-            None,
-        );
+        v.differ(&[("DBInstanceId", "rm-1"), ("SourceDBInstanceId", "rm-2")], None);
         v.differ(&[("Only", "x")], None);
         v.differ(&[], None);
-        v.differ(
-            &[("A", "x"), ("B", "x"), ("C", "y")],
-            Some("must not all match"),
-        );
+        v.differ(&[("A", "x"), ("B", "x"), ("C", "y")], Some("must not all match"));
         assert!(violations(v).is_empty());
 
         let mut v = Validator::new("ImportDatabaseBetweenInstances");
@@ -648,9 +577,7 @@ mod tests {
             all[0].rule,
             Rule::Differ {
                 others: vec!["DBInstanceId".into()],
-                description: Some(
-                    "The source and destination instances must be different instances.".into()
-                ),
+                description: Some("The source and destination instances must be different instances.".into()),
             }
         );
         assert_eq!(all[0].value.as_deref(), Some("rm-1"));
@@ -659,13 +586,7 @@ mod tests {
             r#"SourceDBInstanceId: must differ from DBInstanceId (The source and destination instances must be different instances.) (got "rm-1")"#
         );
         assert_eq!(all[1].parameter, "Nested.C");
-        assert_eq!(
-            all[1].rule,
-            Rule::Differ {
-                others: vec!["Nested.A".into(), "Nested.B".into()],
-                description: None
-            }
-        );
+        assert_eq!(all[1].rule, Rule::Differ { others: vec!["Nested.A".into(), "Nested.B".into()], description: None });
     }
 
     #[test]
@@ -693,21 +614,11 @@ mod tests {
 
     #[test]
     fn rule_sentences() {
-        assert_eq!(
-            Rule::MinLength(2).to_string(),
-            "must be at least 2 characters long"
-        );
-        assert_eq!(
-            Rule::UniqueValues.to_string(),
-            "must not contain the same value twice"
-        );
+        assert_eq!(Rule::MinLength(2).to_string(), "must be at least 2 characters long");
+        assert_eq!(Rule::UniqueValues.to_string(), "must not contain the same value twice");
         assert_eq!(Rule::MaxItems(1).to_string(), "must have at most 1 item");
         assert_eq!(
-            Rule::Differ {
-                others: vec!["A".into(), "B".into()],
-                description: None
-            }
-            .to_string(),
+            Rule::Differ { others: vec!["A".into(), "B".into()], description: None }.to_string(),
             "must differ from A, B"
         );
     }

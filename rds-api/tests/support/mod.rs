@@ -46,12 +46,7 @@ pub struct CannedResponse {
 impl CannedResponse {
     /// A response with a raw body and no extra headers.
     pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
-        CannedResponse {
-            status,
-            headers: Vec::new(),
-            body: body.into(),
-            delay: None,
-        }
+        CannedResponse { status, headers: Vec::new(), body: body.into(), delay: None }
     }
 
     /// A JSON response (`Content-Type: application/json;charset=utf-8`).
@@ -101,10 +96,7 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The first header named `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The query parameters, percent-decoded.
@@ -199,12 +191,8 @@ impl TestServer {
     }
 
     /// Starts a server that answers each request with `responder(&request)`.
-    pub async fn start_with(
-        responder: impl Fn(&RecordedRequest) -> CannedResponse + Send + Sync + 'static,
-    ) -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("bind 127.0.0.1:0");
+    pub async fn start_with(responder: impl Fn(&RecordedRequest) -> CannedResponse + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let state = Arc::new(State {
             connections: AtomicUsize::new(0),
@@ -253,17 +241,12 @@ impl Drop for TestServer {
 
 /// A loopback address nothing listens on (bound, then released), for connection-refused tests.
 pub async fn unused_local_addr() -> SocketAddr {
-    let listener = TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .expect("bind 127.0.0.1:0");
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("bind 127.0.0.1:0");
     listener.local_addr().expect("local address")
 }
 
 async fn serve(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
-    let Some(request) = tokio::time::timeout(READ_TIMEOUT, read_request(&mut stream))
-        .await
-        .unwrap_or(Ok(None))?
-    else {
+    let Some(request) = tokio::time::timeout(READ_TIMEOUT, read_request(&mut stream)).await.unwrap_or(Ok(None))? else {
         return Ok(());
     };
     state.requests.lock().unwrap().push(request.clone());
@@ -271,18 +254,11 @@ async fn serve(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     if let Some(delay) = response.delay {
         tokio::time::sleep(delay).await;
     }
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason(response.status)
-    );
+    let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
     for (name, value) in &response.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        response.body.len()
-    ));
+    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", response.body.len()));
     stream.write_all(head.as_bytes()).await?;
     stream.write_all(&response.body).await?;
     stream.flush().await?;
@@ -334,16 +310,7 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Recorded
         Some((p, q)) => (p.to_owned(), q.to_owned()),
         None => (target.clone(), String::new()),
     };
-    Ok(Some(RecordedRequest {
-        method,
-        target,
-        path,
-        query,
-        version,
-        headers,
-        body,
-        raw,
-    }))
+    Ok(Some(RecordedRequest { method, target, path, query, version, headers, body, raw }))
 }
 
 fn reason(status: u16) -> &'static str {

@@ -204,10 +204,10 @@ impl ::rds_api::runtime::ErrorCode for CreateWidgetError {
     fn from_code(code: &str) -> Self {
         match code {
             "QuotaExceeded" => Self::QuotaExceeded,
-            other => {
-                match super::CommonError::from_code(other) {
+            _ => {
+                match super::CommonError::from_code(code) {
                     Some(common) => Self::Common(common),
-                    None => Self::Unknown(other.to_owned()),
+                    None => Self::Unknown(code.to_owned()),
                 }
             }
         }

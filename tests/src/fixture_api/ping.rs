@@ -75,13 +75,9 @@ impl PingError {
 }
 impl ::rds_api::runtime::ErrorCode for PingError {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match super::CommonError::from_code(other) {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unknown(other.to_owned()),
-                }
-            }
+        match super::CommonError::from_code(code) {
+            Some(common) => Self::Common(common),
+            None => Self::Unknown(code.to_owned()),
         }
     }
     fn code(&self) -> &str {
