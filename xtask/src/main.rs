@@ -89,4 +89,60 @@ mod tests {
             panic!("{report}");
         }
     }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy_dir(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+
+    /// The user's workflow in a copy of the workspace: add a YAML file, `--check` names what is now missing,
+    /// `codegen` writes it, `--check` passes.
+    #[test]
+    fn a_new_yaml_operation_is_stale_until_generated() {
+        let root = tempfile::tempdir().unwrap();
+        let real = workspace_root();
+        for dir in ["api-specs", "rds-api/src/generated", "tests/fixtures/specs", "tests/src/fixture_api"] {
+            copy_dir(&real.join(dir), &root.path().join(dir));
+        }
+        assert!(codegen_all(root.path(), Mode::Check).is_ok());
+
+        let op = "name: DescribeRegions\nsummary: Lists regions.\nidempotent: true\nresponse:\n  \
+                  - name: RequestId\n    type: string\n    required: true\n";
+        std::fs::write(root.path().join("api-specs/operations/DescribeRegions.yaml"), op).unwrap();
+
+        let report = codegen_all(root.path(), Mode::Check).unwrap_err();
+        assert!(report.contains("stale or missing: ") && report.contains("describe_regions.rs"), "{report}");
+        assert!(report.contains("generated/mod.rs"), "{report}");
+        assert!(!root.path().join("rds-api/src/generated/describe_regions.rs").exists());
+
+        codegen_all(root.path(), Mode::Write).unwrap();
+        let generated = std::fs::read_to_string(root.path().join("rds-api/src/generated/describe_regions.rs")).unwrap();
+        assert!(generated.contains("pub struct DescribeRegionsRequest"));
+        assert!(codegen_all(root.path(), Mode::Check).is_ok());
+    }
+
+    #[test]
+    fn a_bad_spec_is_reported_with_its_position() {
+        let root = tempfile::tempdir().unwrap();
+        let real = workspace_root();
+        for dir in ["api-specs", "tests/fixtures/specs"] {
+            copy_dir(&real.join(dir), &root.path().join(dir));
+        }
+        std::fs::write(
+            root.path().join("api-specs/operations/Bad.yaml"),
+            "name: Bad\nsummary: x\nidempotent: true\ncolour: red\n",
+        )
+        .unwrap();
+        let report = codegen_all(root.path(), Mode::Write).unwrap_err();
+        assert!(report.contains("Bad.yaml:4:1: operation Bad: unknown key `colour`"), "{report}");
+        assert!(!root.path().join("rds-api/src/generated").exists(), "nothing is written when a spec is bad");
+    }
 }

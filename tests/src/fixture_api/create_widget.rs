@@ -26,6 +26,10 @@ pub struct CreateWidgetRequest {
     ///
     /// Wire name: `Spec` (required). Sent as one JSON-encoded string.
     pub spec: WidgetSpec,
+    /// Sent in the form-encoded body rather than the query.
+    ///
+    /// Wire name: `Note` (optional). Constraints: at most 20 characters.
+    pub note: Option<String>,
 }
 impl CreateWidgetRequest {
     /// Starts building a request.
@@ -39,6 +43,7 @@ pub struct CreateWidgetRequestBuilder {
     owner_widget_id: Option<String>,
     twin_widget_id: Option<String>,
     spec: Option<WidgetSpec>,
+    note: Option<String>,
 }
 impl CreateWidgetRequestBuilder {
     /// The `OwnerWidgetId` value.
@@ -62,6 +67,13 @@ impl CreateWidgetRequestBuilder {
         self.spec = Some(value);
         self
     }
+    /// Sent in the form-encoded body rather than the query.
+    ///
+    /// Wire name: `Note` (optional). Constraints: at most 20 characters.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
     /// Checks every constraint of `CreateWidget` and returns the request, or every violation at once.
     pub fn build(
         self,
@@ -72,6 +84,7 @@ impl CreateWidgetRequestBuilder {
             self.owner_widget_id.as_ref(),
             self.twin_widget_id.as_ref(),
             self.spec.as_ref(),
+            self.note.as_ref(),
         );
         let (Some(owner_widget_id), Some(spec)) = (self.owner_widget_id, self.spec) else {
             return Err(v.into_error());
@@ -81,6 +94,7 @@ impl CreateWidgetRequestBuilder {
             owner_widget_id,
             twin_widget_id: self.twin_widget_id,
             spec,
+            note: self.note,
         })
     }
 }
@@ -91,6 +105,7 @@ fn validate_fields(
     owner_widget_id: Option<&String>,
     twin_widget_id: Option<&String>,
     spec: Option<&WidgetSpec>,
+    note: Option<&String>,
 ) {
     if owner_widget_id.is_none() {
         v.enter("OwnerWidgetId");
@@ -105,6 +120,11 @@ fn validate_fields(
         None => v.required(),
     }
     v.leave();
+    if let Some(value) = note {
+        v.enter("Note");
+        v.max_length(value, 20u64);
+        v.leave();
+    }
     if let (Some(owner_widget_id), Some(twin_widget_id)) = (
         owner_widget_id,
         twin_widget_id,
@@ -138,6 +158,7 @@ impl ::rds_api::runtime::Operation for CreateWidgetRequest {
             Some(&self.owner_widget_id),
             self.twin_widget_id.as_ref(),
             Some(&self.spec),
+            self.note.as_ref(),
         );
         v.finish()
     }
@@ -152,6 +173,9 @@ impl ::rds_api::runtime::Operation for CreateWidgetRequest {
         {
             let value = &self.spec;
             params.put_json(::rds_api::runtime::Location::Query, "Spec", value);
+        }
+        if let Some(value) = &self.note {
+            params.put(::rds_api::runtime::Location::Body, "Note", value);
         }
     }
 }

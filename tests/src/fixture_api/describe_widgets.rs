@@ -54,10 +54,6 @@ pub struct DescribeWidgetsRequest {
     ///
     /// Wire name: `Type` (optional). Constraints: one of `small`, `large`.
     pub r#type: Option<String>,
-    /// The `Note` value.
-    ///
-    /// Wire name: `Note` (optional). Constraints: at most 20 characters.
-    pub note: Option<String>,
 }
 impl DescribeWidgetsRequest {
     /// Starts building a request.
@@ -78,7 +74,6 @@ pub struct DescribeWidgetsRequestBuilder {
     widget_id: Option<Vec<String>>,
     proxy_id: Option<String>,
     r#type: Option<String>,
-    note: Option<String>,
 }
 impl DescribeWidgetsRequestBuilder {
     /// The `RegionId` value.
@@ -151,13 +146,6 @@ impl DescribeWidgetsRequestBuilder {
         self.r#type = Some(value.into());
         self
     }
-    /// The `Note` value.
-    ///
-    /// Wire name: `Note` (optional). Constraints: at most 20 characters.
-    pub fn note(mut self, value: impl Into<String>) -> Self {
-        self.note = Some(value.into());
-        self
-    }
     /// Checks every constraint of `DescribeWidgets` and returns the request, or every violation at once.
     pub fn build(
         self,
@@ -172,7 +160,6 @@ impl DescribeWidgetsRequestBuilder {
             self.ratio.as_ref(),
             self.widget_id.as_ref(),
             self.r#type.as_ref(),
-            self.note.as_ref(),
         );
         let Some(region_id) = self.region_id else {
             return Err(v.into_error());
@@ -189,7 +176,6 @@ impl DescribeWidgetsRequestBuilder {
             widget_id: self.widget_id,
             proxy_id: self.proxy_id,
             r#type: self.r#type,
-            note: self.note,
         })
     }
 }
@@ -204,7 +190,6 @@ fn validate_fields(
     ratio: Option<&f64>,
     widget_id: Option<&Vec<String>>,
     r#type: Option<&String>,
-    note: Option<&String>,
 ) {
     v.enter("RegionId");
     match region_id {
@@ -255,11 +240,6 @@ fn validate_fields(
         v.allowed(value.as_str(), &["small", "large"]);
         v.leave();
     }
-    if let Some(value) = note {
-        v.enter("Note");
-        v.max_length(value, 20u64);
-        v.leave();
-    }
 }
 impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
     type Response = DescribeWidgetsResponse;
@@ -279,7 +259,6 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
             self.ratio.as_ref(),
             self.widget_id.as_ref(),
             self.r#type.as_ref(),
-            self.note.as_ref(),
         );
         v.finish()
     }
@@ -314,9 +293,6 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
         }
         if let Some(value) = &self.r#type {
             params.put(::rds_api::runtime::Location::Query, "Type", value);
-        }
-        if let Some(value) = &self.note {
-            params.put(::rds_api::runtime::Location::Body, "Note", value);
         }
     }
 }

@@ -1,0 +1,300 @@
+//! Operations that exist only as YAML (`tests/fixtures/specs/`): their generated code, compiled into
+//! `integration_tests::fixture_api`, is called over real TCP on 127.0.0.1. Every feature of the spec format
+//! shows up here on the wire: scalar types, enums, flattened lists, body parameters, JSON-encoded values,
+//! raw identifiers, wrapped response lists, lenient decoding and error-code enums.
+
+#[path = "../../rds-api/tests/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+
+use integration_tests::fixture_api::create_widget::{Color, Parts, WidgetSpec};
+use integration_tests::fixture_api::describe_widgets::{Status, WidgetStatus};
+use integration_tests::fixture_api::{
+    CommonError, CreateWidgetError, CreateWidgetRequest, DescribeWidgetsRequest, PingRequest,
+};
+use integration_tests::signature;
+use rds_api::runtime::{Method, Operation};
+use rds_api::{Client, Credentials, Error, Rule, Violation};
+use support::{CannedResponse, TestServer};
+
+const SECRET: &str = "fixture-secret";
+
+fn client(server: &TestServer) -> Client {
+    Client::builder().credentials(Credentials::new("fixture-id", SECRET)).endpoint(server.url()).build().unwrap()
+}
+
+fn rules(violations: &[Violation]) -> Vec<(&str, &Rule)> {
+    violations.iter().map(|v| (v.parameter.as_str(), &v.rule)).collect()
+}
+
+#[tokio::test]
+async fn an_operation_without_parameters_is_a_signed_get() {
+    let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"ping-1"}"#)).await;
+    let request = PingRequest::builder().build().unwrap();
+    assert_eq!(PingRequest::METHOD, Method::Get);
+    assert_eq!(PingRequest::VERSION, "2020-01-01");
+
+    let response = client(&server).send(&request).await.unwrap();
+
+    assert_eq!(response.request_id, "ping-1");
+    let recorded = &server.requests()[0];
+    assert_eq!(recorded.method, "GET");
+    let params = recorded.query_params();
+    assert_eq!(params["Action"], "Ping");
+    assert_eq!(params["Version"], "2020-01-01");
+    signature::verify("GET", &params, SECRET).unwrap();
+}
+
+fn describe() -> rds_api::runtime::Params {
+    let request = DescribeWidgetsRequest::builder()
+        .region_id("cn-hangzhou")
+        .page_size(30)
+        .min_capacity(9_000_000_000)
+        .ratio(0.5)
+        .verbose(true)
+        .status(Status::Stopped)
+        .widget_id(["w-1".to_owned(), "w-2".to_owned()])
+        .proxy_id("p-1")
+        .r#type("large")
+        .build()
+        .unwrap();
+    let mut params = rds_api::runtime::Params::new();
+    request.write_params(&mut params);
+    params
+}
+
+#[test]
+fn every_scalar_type_is_written_in_its_wire_form() {
+    let params = describe();
+    let query: Vec<(&str, &str)> = params.query().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        query,
+        vec![
+            ("MinCapacity", "9000000000"),
+            ("PageSize", "30"),
+            ("Ratio", "0.5"),
+            ("RegionId", "cn-hangzhou"),
+            ("Status", "stopped"),
+            ("Type", "large"),
+            ("Verbose", "true"),
+            ("WidgetId.1", "w-1"),
+            ("WidgetId.2", "w-2"),
+            ("proxyId", "p-1"),
+        ]
+    );
+    assert!(params.body().is_empty());
+}
+
+#[tokio::test]
+async fn a_wrapped_response_list_decodes_leniently_and_keeps_unknown_enum_values() {
+    let body = r#"{"RequestId":"d-1","TotalCount":"2","Items":{"Widget":[
+        {"WidgetId":"w-1","Status":"Running","Size":3,"Ratio":"0.25","Enabled":"true","Labels":{"Label":["a","b"]}},
+        {"WidgetId":12345,"Status":"Melting","Size":"4","Enabled":0,"Unexpected":{"x":1}}
+    ]}}"#;
+    let server = TestServer::start(CannedResponse::json(200, body)).await;
+    let request = DescribeWidgetsRequest::builder().region_id("cn-hangzhou").build().unwrap();
+
+    let response = client(&server).send(&request).await.unwrap();
+
+    assert_eq!(response.request_id, "d-1");
+    assert_eq!(response.total_count, Some(2));
+    assert_eq!(response.widgets.len(), 2);
+    let first = &response.widgets[0];
+    assert_eq!(first.widget_id, "w-1");
+    assert_eq!(first.status, Some(WidgetStatus::Running));
+    assert_eq!(first.size, Some(3));
+    assert_eq!(first.ratio, Some(0.25));
+    assert_eq!(first.enabled, Some(true));
+    assert_eq!(first.labels, vec!["a".to_owned(), "b".to_owned()]);
+    let second = &response.widgets[1];
+    assert_eq!(second.widget_id, "12345");
+    assert_eq!(second.status, Some(WidgetStatus::Unknown("Melting".to_owned())));
+    assert_eq!(second.status.as_ref().unwrap().as_str(), "Melting");
+    assert_eq!(second.size, Some(4));
+    assert_eq!(second.enabled, Some(false));
+    assert!(second.labels.is_empty(), "an absent list is empty");
+    assert_eq!(server.requests()[0].method, "GET");
+}
+
+#[tokio::test]
+async fn an_absent_list_wrapper_is_empty_and_a_fraction_is_never_truncated() {
+    let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"d-2"}"#)).await;
+    let request = DescribeWidgetsRequest::builder().region_id("cn-hangzhou").build().unwrap();
+    let response = client(&server).send(&request).await.unwrap();
+    assert!(response.widgets.is_empty());
+    assert_eq!(response.total_count, None);
+
+    let body = r#"{"RequestId":"d-3","Items":{"Widget":[{"WidgetId":"w","Size":100.1}]}}"#;
+    let server = TestServer::start(CannedResponse::json(200, body)).await;
+    let err = client(&server).send(&request).await.unwrap_err();
+    match err {
+        Error::Response(e) => {
+            assert_eq!(e.request_id.as_deref(), Some("d-3"));
+            assert!(e.reason.contains("100.1"), "{e}");
+        }
+        other => panic!("expected a response error, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_numeric_string_and_list_constraint_is_checked_at_once() {
+    let err = DescribeWidgetsRequest::builder()
+        .region_id("Not A Region")
+        .page_size(7)
+        .page_number(0)
+        .min_capacity(9_000_000_001)
+        .ratio(2.0)
+        .widget_id(["w-1".to_owned(), "x".to_owned(), "w-1".to_owned(), "much-too-long".to_owned()])
+        .r#type("medium")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        rules(&err.violations),
+        vec![
+            ("RegionId", &Rule::Pattern("^[a-z]+-[a-z0-9-]+$".to_owned())),
+            ("PageSize", &Rule::Allowed(vec!["10".into(), "30".into(), "50".into(), "100".into()])),
+            ("PageNumber", &Rule::Minimum("1".to_owned())),
+            ("MinCapacity", &Rule::Maximum("9000000000".to_owned())),
+            ("Ratio", &Rule::Maximum("1.5".to_owned())),
+            ("WidgetId", &Rule::MaxItems(3)),
+            ("WidgetId", &Rule::UniqueItems),
+            ("WidgetId.2", &Rule::MinLength(2)),
+            ("WidgetId.4", &Rule::MaxLength(8)),
+            ("Type", &Rule::Allowed(vec!["small".into(), "large".into()])),
+        ]
+    );
+}
+
+fn spec(parts: Parts) -> WidgetSpec {
+    WidgetSpec { parts, color: None, weight: None, labels: None }
+}
+
+#[tokio::test]
+async fn json_values_body_parameters_and_the_signature_over_both() {
+    let server =
+        TestServer::start(CannedResponse::json(200, r#"{"RequestId":"c-1","WidgetId":"w-9","Serial":"77"}"#)).await;
+    let request = CreateWidgetRequest::builder()
+        .owner_widget_id("w-1")
+        .twin_widget_id("w-2")
+        .spec(WidgetSpec {
+            parts: Parts::Renames(vec![("bolt".into(), "screw".into()), ("axle".into(), "shaft".into())]),
+            color: Some(Color::Green),
+            weight: Some(3),
+            labels: Some(vec![("z".into(), "last".into()), ("a".into(), "first".into())]),
+        })
+        .note("hello world & more")
+        .build()
+        .unwrap();
+
+    let response = client(&server).send(&request).await.unwrap();
+
+    assert_eq!(response.widget_id, "w-9");
+    assert_eq!(response.serial, Some(77));
+    let recorded = &server.requests()[0];
+    assert_eq!(recorded.method, "POST");
+    assert_eq!(recorded.header("content-type"), Some("application/x-www-form-urlencoded"));
+    let query = recorded.query_params();
+    let body = recorded.body_params();
+    assert_eq!(
+        query["Spec"],
+        r#"{"Parts":{"bolt":"screw","axle":"shaft"},"Color":"green","Weight":3,"Labels":{"z":"last","a":"first"}}"#
+    );
+    assert_eq!(body.get("Note").map(String::as_str), Some("hello world & more"));
+    assert!(!query.contains_key("Note"), "a body parameter is not repeated in the query");
+    let mut signed: BTreeMap<String, String> = query.clone();
+    signed.extend(body);
+    signature::verify("POST", &signed, SECRET).unwrap();
+}
+
+#[test]
+fn optional_json_fields_are_left_out_and_lists_keep_order() {
+    let request = CreateWidgetRequest::builder()
+        .owner_widget_id("w-1")
+        .spec(spec(Parts::Names(vec!["b".into(), "a".into()])))
+        .build()
+        .unwrap();
+    let mut params = rds_api::runtime::Params::new();
+    request.write_params(&mut params);
+    assert_eq!(params.query()["Spec"], r#"{"Parts":["b","a"]}"#);
+    assert!(!params.query().contains_key("TwinWidgetId"));
+}
+
+#[test]
+fn a_rule_over_an_optional_parameter_applies_only_when_it_is_present() {
+    let build = |twin: Option<&str>| {
+        let builder = CreateWidgetRequest::builder().owner_widget_id("w-1").spec(spec(Parts::Names(vec!["a".into()])));
+        match twin {
+            Some(twin) => builder.twin_widget_id(twin).build(),
+            None => builder.build(),
+        }
+    };
+    assert!(build(None).is_ok());
+    assert!(build(Some("w-2")).is_ok());
+    let err = build(Some("w-1")).unwrap_err();
+    assert_eq!(err.violations.len(), 1);
+    match &err.violations[0].rule {
+        Rule::Differ { others, description } => {
+            assert_eq!(others, &["OwnerWidgetId".to_owned()]);
+            assert_eq!(description.as_deref(), Some("A widget cannot be its own twin."));
+        }
+        other => panic!("unexpected rule {other:?}"),
+    }
+    assert_eq!(err.violations[0].parameter, "TwinWidgetId");
+}
+
+#[test]
+fn nested_json_constraints_name_their_path() {
+    let err = CreateWidgetRequest::builder()
+        .owner_widget_id("w-1")
+        .spec(WidgetSpec {
+            parts: Parts::Renames(vec![("a".into(), "x".into()), ("b".into(), "x".into()), ("c".into(), "".into())]),
+            color: None,
+            weight: Some(0),
+            labels: None,
+        })
+        .note("n".repeat(21))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        rules(&err.violations),
+        vec![
+            ("Spec.Parts", &Rule::UniqueValues),
+            ("Spec.Parts.c", &Rule::MinLength(1)),
+            ("Spec.Weight", &Rule::Minimum("1".to_owned())),
+            ("Note", &Rule::MaxLength(20)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn operation_common_and_unknown_error_codes() {
+    for (code, expected) in [
+        ("QuotaExceeded", CreateWidgetError::QuotaExceeded),
+        ("Throttling.User", CreateWidgetError::Common(CommonError::ThrottlingUser)),
+        ("Widget.Melted", CreateWidgetError::Unknown("Widget.Melted".to_owned())),
+    ] {
+        let body = format!(r#"{{"RequestId":"e-1","Code":"{code}","Message":"no"}}"#);
+        let server = TestServer::start(CannedResponse::json(403, &body)).await;
+        let request = CreateWidgetRequest::builder()
+            .owner_widget_id("w-1")
+            .spec(spec(Parts::Names(vec!["a".into()])))
+            .build()
+            .unwrap();
+        let err = client(&server).send(&request).await.unwrap_err();
+        assert_eq!(err.kind(), Some(&expected), "{code}");
+        assert_eq!(err.kind().unwrap().to_string(), code);
+    }
+    assert_eq!(CreateWidgetError::QuotaExceeded.documented_status(), Some(403));
+    assert_eq!(CommonError::ThrottlingUser.status(), 400);
+}
+
+#[test]
+fn request_enums_are_closed_and_know_their_values() {
+    assert_eq!(Status::from_wire("stopped"), Some(Status::Stopped));
+    assert_eq!(Status::from_wire("Stopped"), None);
+    assert_eq!(Status::KNOWN_VALUES, &["Running", "stopped"]);
+    assert_eq!(WidgetStatus::from_wire("Gone"), WidgetStatus::Unknown("Gone".to_owned()));
+    assert!(!CreateWidgetRequest::IDEMPOTENT);
+    assert!(DescribeWidgetsRequest::IDEMPOTENT);
+}
