@@ -46,3 +46,8 @@ pub use credentials::Credentials;
 pub use error::{Error, ResponseError, ServiceError, TransportError};
 pub use operations::*;
 pub use runtime::{Rule, ValidationError, Violation};
+
+// The README's examples are compiled as doc tests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
