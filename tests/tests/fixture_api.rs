@@ -295,6 +295,6 @@ fn request_enums_are_closed_and_know_their_values() {
     assert_eq!(Status::from_wire("Stopped"), None);
     assert_eq!(Status::KNOWN_VALUES, &["Running", "stopped"]);
     assert_eq!(WidgetStatus::from_wire("Gone"), WidgetStatus::Unknown("Gone".to_owned()));
-    assert!(!CreateWidgetRequest::IDEMPOTENT);
-    assert!(DescribeWidgetsRequest::IDEMPOTENT);
+    const { assert!(!CreateWidgetRequest::IDEMPOTENT) };
+    const { assert!(DescribeWidgetsRequest::IDEMPOTENT) };
 }
