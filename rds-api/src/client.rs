@@ -13,8 +13,8 @@ use crate::error::{Error, ResponseError, ServiceError, TransportError};
 use crate::runtime::{ErrorCode, Method, Operation, Params};
 use crate::signing;
 
-/// The endpoint used when none is set: the central RDS endpoint.
-pub const DEFAULT_ENDPOINT: &str = "https://rds.aliyuncs.com";
+/// The endpoint used when none is set: the central RDS endpoint, as `api-specs/service.yaml` declares it.
+pub use crate::operations::DEFAULT_ENDPOINT;
 /// How long connecting may take by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a whole request (connect, send, read the answer) may take by default.
@@ -214,7 +214,6 @@ impl Client {
 
     /// Validates `op` and builds its signed request with a fresh nonce and the current time, without sending
     /// it.
-    // `Error` keeps `ServiceError` inline (the documented interface); failures are rare, so its size is fine.
     pub fn prepare<O: Operation>(&self, op: &O) -> Result<PreparedRequest, Error<O::ErrorCode>> {
         let nonce = uuid::Uuid::new_v4().to_string();
         self.prepare_at(op, &nonce, SystemTime::now())
@@ -225,7 +224,6 @@ impl Client {
     ///
     /// The timestamp is sent in whole seconds, UTC (`2016-02-23T12:46:24Z`); times before 1970 or after
     /// 9999 are clamped to those bounds.
-    // `Error` keeps `ServiceError` inline (the documented interface); failures are rare, so its size is fine.
     pub fn prepare_at<O: Operation>(
         &self,
         op: &O,
@@ -305,7 +303,6 @@ impl Client {
     /// A 2xx answer decodes into `O::Response`; an error answer with a `Code` becomes
     /// [`Error::Service`]; anything else unusable becomes [`Error::Response`]; no answer at all becomes
     /// [`Error::Transport`]. Each attempt is one request: nothing is retried.
-    // `Error` keeps `ServiceError` inline (the documented interface); failures are rare, so its size is fine.
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Response, Error<O::ErrorCode>> {
         let prepared = self.prepare(op)?;
         let raw = self.exchange(&prepared).await?;
