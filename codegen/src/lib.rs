@@ -18,7 +18,7 @@ pub mod yaml;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use emit::{GeneratedFile, Settings};
+pub use emit::{GeneratedFile, ServerCode, Settings};
 pub use output::{Mode, Outcome};
 
 /// One generation: a spec directory, where its code goes, and how it is emitted.

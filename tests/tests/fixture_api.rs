@@ -298,3 +298,87 @@ fn request_enums_are_closed_and_know_their_values() {
     const { assert!(!CreateWidgetRequest::IDEMPOTENT) };
     const { assert!(DescribeWidgetsRequest::IDEMPOTENT) };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The server side (`FromParams`): what the client writes, a server reads back into the same request.
+
+fn wire(request: &impl Operation) -> BTreeMap<String, String> {
+    let mut params = rds_api::runtime::Params::new();
+    request.write_params(&mut params);
+    let mut all = params.query().clone();
+    all.extend(params.body().clone());
+    all
+}
+
+#[test]
+fn every_request_reads_back_from_its_wire_parameters() {
+    use rds_api::runtime::FromParams;
+
+    let describe = DescribeWidgetsRequest::builder()
+        .region_id("cn-hangzhou")
+        .page_size(30)
+        .min_capacity(9_000_000_000)
+        .ratio(0.5)
+        .verbose(false)
+        .status(Status::Stopped)
+        .widget_id(["w-1".to_owned(), "w-2".to_owned()])
+        .proxy_id("p-1")
+        .r#type("large")
+        .build()
+        .unwrap();
+    assert_eq!(DescribeWidgetsRequest::from_params(&wire(&describe)).unwrap(), describe);
+
+    let create = CreateWidgetRequest::builder()
+        .owner_widget_id("w-1")
+        .twin_widget_id("w-2")
+        .spec(WidgetSpec {
+            parts: Parts::Renames(vec![("b".into(), "y".into()), ("a".into(), "x".into())]),
+            color: Some(Color::Red),
+            weight: Some(2),
+            labels: Some(vec![("k".into(), "v".into())]),
+        })
+        .note("n")
+        .build()
+        .unwrap();
+    assert_eq!(CreateWidgetRequest::from_params(&wire(&create)).unwrap(), create);
+
+    let names = CreateWidgetRequest::builder().owner_widget_id("w").spec(spec(Parts::Names(vec!["a".into()]))).build();
+    let names = names.unwrap();
+    assert_eq!(CreateWidgetRequest::from_params(&wire(&names)).unwrap(), names);
+
+    let ping = PingRequest::builder().build().unwrap();
+    assert_eq!(PingRequest::from_params(&BTreeMap::new()).unwrap(), ping);
+}
+
+#[test]
+fn a_server_reports_values_of_the_wrong_type_then_the_spec_rules() {
+    use rds_api::runtime::FromParams;
+
+    let mut params = wire(&DescribeWidgetsRequest::builder().region_id("cn-hangzhou").build().unwrap());
+    for (k, v) in [("PageSize", "thirty"), ("Verbose", "yes"), ("Status", "Melting"), ("WidgetId.1", "ok")] {
+        params.insert(k.to_owned(), v.to_owned());
+    }
+    let err = DescribeWidgetsRequest::from_params(&params).unwrap_err();
+    assert_eq!(
+        rules(&err.violations),
+        vec![
+            ("PageSize", &Rule::Format("int32".to_owned())),
+            ("Verbose", &Rule::Format("boolean".to_owned())),
+            ("Status", &Rule::Format("Status value".to_owned())),
+        ]
+    );
+
+    let mut params = BTreeMap::new();
+    params.insert("Spec".to_owned(), r#"{"Parts":[]}"#.to_owned());
+    params.insert("OwnerWidgetId".to_owned(), "w".to_owned());
+    let err = CreateWidgetRequest::from_params(&params).unwrap_err();
+    assert_eq!(rules(&err.violations), vec![("Spec.Parts", &Rule::MinItems(1))]);
+
+    params.insert("Spec".to_owned(), r#"{"Parts":{"a":"x"},"Color":"blue"}"#.to_owned());
+    let err = CreateWidgetRequest::from_params(&params).unwrap_err();
+    assert_eq!(err.violations[0].parameter, "Spec");
+    assert!(matches!(&err.violations[0].rule, Rule::Format(what) if what.starts_with("JSON")), "{err}");
+
+    let err = CreateWidgetRequest::from_params(&BTreeMap::new()).unwrap_err();
+    assert_eq!(rules(&err.violations), vec![("OwnerWidgetId", &Rule::Required), ("Spec", &Rule::Required)]);
+}

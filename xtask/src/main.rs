@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use codegen::{Job, Mode, Settings};
+use codegen::{Job, Mode, ServerCode, Settings};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]";
 
@@ -44,7 +44,7 @@ fn jobs(root: &Path) -> Vec<Job> {
         Job {
             specs: root.join("tests/fixtures/specs"),
             out: root.join("tests/src/fixture_api"),
-            settings: Settings::new(),
+            settings: Settings::new().server(ServerCode::Always),
         },
     ]
 }

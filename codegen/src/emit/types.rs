@@ -77,6 +77,29 @@ fn enumeration(t: &NamedType, values: &[EnumValue], ctx: &Ctx) -> TokenStream {
             },
         )
     };
+    let server_deserialize = match ctx.server_cfg() {
+        Some(cfg) => {
+            let from = if open {
+                quote!(Ok(Self::from_wire(&value)))
+            } else {
+                quote! {
+                    Self::from_wire(&value).ok_or_else(|| {
+                        #rt::serde::de::Error::unknown_variant(&value, Self::KNOWN_VALUES)
+                    })
+                }
+            };
+            quote! {
+                #cfg
+                impl<'de> #rt::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <String as #rt::serde::Deserialize>::deserialize(deserializer)?;
+                        #from
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
     let request_impls = if t.in_request {
         quote! {
             impl #rt::ParamValue for #name {
@@ -90,6 +113,8 @@ fn enumeration(t: &NamedType, values: &[EnumValue], ctx: &Ctx) -> TokenStream {
                     serializer.serialize_str(self.as_str())
                 }
             }
+
+            #server_deserialize
         }
     } else {
         quote!()
@@ -157,9 +182,11 @@ fn object(op: &Operation, t: &NamedType, fields: &[Field], ctx: &Ctx) -> TokenSt
         quote!()
     };
     let decode = decode_impl(t, ctx);
+    let server = if t.in_request { ctx.server_derive(quote!(#rt::serde::Deserialize)) } else { quote!() };
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, #derive)]
+        #server
         #[serde(crate = #serde_crate)]
         #non_exhaustive
         pub struct #name {
@@ -176,15 +203,18 @@ fn encoded_field(f: &Field, ctx: &Ctx) -> TokenStream {
     let wire = &f.wire_name;
     let ty = field_type(f, false);
     let doc = docs::outer(&docs::field_doc(f, true));
-    let skip = if f.required { quote!() } else { quote!(skip_serializing_if = "Option::is_none",) };
+    // `default` only matters to the server side's Deserialize: an absent optional field is `None`.
+    let skip = if f.required { quote!() } else { quote!(default, skip_serializing_if = "Option::is_none",) };
     let with = match (&f.ty.shape, f.required) {
         (Shape::Map { .. }, true) => {
-            let path = ctx.rt_fn("json::ordered_map");
-            quote!(serialize_with = #path,)
+            let ser = ctx.rt_fn("json::ordered_map");
+            let de = ctx.rt_fn("json::deserialize_ordered_map");
+            quote!(serialize_with = #ser, deserialize_with = #de,)
         }
         (Shape::Map { .. }, false) => {
-            let path = ctx.rt_fn("json::optional_ordered_map");
-            quote!(serialize_with = #path,)
+            let ser = ctx.rt_fn("json::optional_ordered_map");
+            let de = ctx.rt_fn("json::deserialize_optional_ordered_map");
+            quote!(serialize_with = #ser, deserialize_with = #de,)
         }
         _ => quote!(),
     };
@@ -209,8 +239,9 @@ fn one_of(op: &Operation, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> Tok
             let decode = ctx.rt_fn("de::decode");
             quote!(#[serde(deserialize_with = #decode)])
         } else if let Shape::Map { .. } = v.ty.shape {
-            let path = ctx.rt_fn("json::ordered_map");
-            quote!(#[serde(serialize_with = #path)])
+            let ser = ctx.rt_fn("json::ordered_map");
+            let de = ctx.rt_fn("json::deserialize_ordered_map");
+            quote!(#[serde(serialize_with = #ser, deserialize_with = #de)])
         } else {
             quote!()
         };
@@ -224,9 +255,11 @@ fn one_of(op: &Operation, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> Tok
         quote!()
     };
     let decode = decode_impl(t, ctx);
+    let server = if t.in_request { ctx.server_derive(quote!(#rt::serde::Deserialize)) } else { quote!() };
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, #derive)]
+        #server
         #[serde(crate = #serde_crate, untagged)]
         pub enum #name {
             #(#body)*

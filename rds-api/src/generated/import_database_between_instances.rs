@@ -351,6 +351,7 @@ impl std::fmt::Display for ImportDatabaseBetweenInstancesError {
 }
 /// The `DbInfo` structure.
 #[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::rds_api::runtime::serde::Deserialize))]
 #[serde(crate = "::rds_api::runtime::serde")]
 pub struct DbInfo {
     /// Which databases to migrate, and under which names.
@@ -370,13 +371,17 @@ impl DbInfo {
 }
 /// The shapes `DbNames` may take.
 #[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::rds_api::runtime::serde::Deserialize))]
 #[serde(crate = "::rds_api::runtime::serde", untagged)]
 pub enum DbNames {
     /// Migrate these databases under the same names: `{"DBNames":["db1","db2"]}`.
     Same(Vec<String>),
     /// Migrate each source database (key) to a destination name (value): `{"DBNames":{"src":"dst"}}`.
     Renamed(
-        #[serde(serialize_with = "::rds_api::runtime::json::ordered_map")]
+        #[serde(
+            serialize_with = "::rds_api::runtime::json::ordered_map",
+            deserialize_with = "::rds_api::runtime::json::deserialize_ordered_map"
+        )]
         Vec<(String, String)>,
     ),
 }
@@ -404,5 +409,40 @@ impl DbNames {
                 }
             }
         }
+    }
+}
+#[cfg(feature = "server")]
+impl ::rds_api::runtime::FromParams for ImportDatabaseBetweenInstancesRequest {
+    fn from_params(
+        params: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Self, ::rds_api::runtime::ValidationError> {
+        let mut reader = ::rds_api::runtime::ParamReader::new(
+            <Self as ::rds_api::runtime::Operation>::ACTION,
+            params,
+        );
+        let mut builder = Self::builder();
+        if let Some(value) = reader.string("DBInstanceId") {
+            builder = builder.db_instance_id(value);
+        }
+        if let Some(value) = reader.string("SourceDBInstanceId") {
+            builder = builder.source_db_instance_id(value);
+        }
+        if let Some(value) = reader.json::<DbInfo>("DBInfo") {
+            builder = builder.db_info(value);
+        }
+        if let Some(value) = reader.parse::<i64>("OwnerId", "int64") {
+            builder = builder.owner_id(value);
+        }
+        if let Some(value) = reader.string("OwnerAccount") {
+            builder = builder.owner_account(value);
+        }
+        if let Some(value) = reader.parse::<i64>("ResourceOwnerId", "int64") {
+            builder = builder.resource_owner_id(value);
+        }
+        if let Some(value) = reader.string("ResourceOwnerAccount") {
+            builder = builder.resource_owner_account(value);
+        }
+        reader.finish()?;
+        builder.build()
     }
 }

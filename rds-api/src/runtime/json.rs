@@ -32,6 +32,43 @@ pub fn optional_ordered_map<S: Serializer, V: Serialize>(
     }
 }
 
+/// Reads a JSON object into `[(key, value), …]` in the order written, keeping repeated keys (so that
+/// validation can report them). The inverse of [`ordered_map`], used by servers decoding JSON parameters.
+pub fn deserialize_ordered_map<'de, D, V>(deserializer: D) -> Result<Vec<(String, V)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: serde::Deserialize<'de>,
+{
+    struct Entries<V>(std::marker::PhantomData<V>);
+
+    impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Entries<V> {
+        type Value = Vec<(String, V)>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(entry) = map.next_entry()? {
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+    }
+
+    deserializer.deserialize_map(Entries(std::marker::PhantomData))
+}
+
+/// [`deserialize_ordered_map`] for an optional map field (use with `default`).
+pub fn deserialize_optional_ordered_map<'de, D, V>(deserializer: D) -> Result<Option<Vec<(String, V)>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: serde::Deserialize<'de>,
+{
+    deserialize_ordered_map(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Serialize;

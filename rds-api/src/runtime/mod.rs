@@ -8,6 +8,8 @@
 //!   [`ValidationError`];
 //! * [`de`], lenient response decoding (numbers as strings, strings as numbers, wrapped lists);
 //! * [`json`], serialization helpers for JSON-typed parameters;
+//! * [`FromParams`] and [`ParamReader`], the server side: wire parameters back into a generated request
+//!   (generated impls exist with the crate's `server` feature);
 //! * re-exports of [`serde`] and [`serde_json`], so generated code can name them as
 //!   `::rds_api::runtime::serde` without depending on them itself.
 //!
@@ -17,11 +19,13 @@ pub use ::serde;
 pub use ::serde_json;
 
 pub mod de;
+mod from_params;
 pub mod json;
 mod operation;
 mod params;
 mod validate;
 
+pub use from_params::{parse_bool, FromParams, ParamReader};
 pub use operation::{ErrorCode, Location, Method, Operation};
 pub use params::{ParamValue, Params};
 pub use validate::{Rule, ValidationError, Validator, Violation};

@@ -35,6 +35,9 @@ pub enum Rule {
     UniqueValues,
     /// The value is not one of these.
     Allowed(Vec<String>),
+    /// The wire text is not a value of this type (`int32`, `boolean`, `JSON`, one of an enum's values…).
+    /// Only decoding wire parameters (`FromParams`, used by servers) reports it.
+    Format(String),
     /// The parameter has the same value as all of `others`, but must differ.
     Differ {
         /// The other parameters (wire names) it was compared with.
@@ -70,6 +73,7 @@ impl fmt::Display for Rule {
             Rule::UniqueItems => f.write_str("must not contain the same item twice"),
             Rule::UniqueValues => f.write_str("must not contain the same value twice"),
             Rule::Allowed(values) => write!(f, "must be one of {}", values.join(", ")),
+            Rule::Format(what) => write!(f, "must be a valid {what}"),
             Rule::Differ { others, description } => {
                 write!(f, "must differ from {}", others.join(", "))?;
                 if let Some(description) = description {
@@ -343,6 +347,11 @@ impl Validator {
             value: Some(shown(value)),
         };
         self.violations.push(violation);
+    }
+
+    /// Records a violation of `rule` at the current path, with the offending value.
+    pub fn violation(&mut self, rule: Rule, value: Option<&str>) {
+        self.violations.push(Violation { parameter: self.path.clone(), rule, value: value.map(shown) });
     }
 
     /// Ends validation that has already found a problem (such as an absent required parameter).

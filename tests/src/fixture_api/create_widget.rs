@@ -296,15 +296,35 @@ impl ::rds_api::runtime::serde::Serialize for Color {
         serializer.serialize_str(self.as_str())
     }
 }
+impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Color {
+    fn deserialize<D: ::rds_api::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::rds_api::runtime::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::from_wire(&value)
+            .ok_or_else(|| {
+                ::rds_api::runtime::serde::de::Error::unknown_variant(
+                    &value,
+                    Self::KNOWN_VALUES,
+                )
+            })
+    }
+}
 /// The shapes `Parts` may take.
 #[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Serialize)]
+#[derive(::rds_api::runtime::serde::Deserialize)]
 #[serde(crate = "::rds_api::runtime::serde", untagged)]
 pub enum Parts {
     /// The `Names` shape.
     Names(Vec<String>),
     /// The `Renames` shape.
     Renames(
-        #[serde(serialize_with = "::rds_api::runtime::json::ordered_map")]
+        #[serde(
+            serialize_with = "::rds_api::runtime::json::ordered_map",
+            deserialize_with = "::rds_api::runtime::json::deserialize_ordered_map"
+        )]
         Vec<(String, String)>,
     ),
 }
@@ -336,6 +356,7 @@ impl Parts {
 }
 /// The `WidgetSpec` structure.
 #[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Serialize)]
+#[derive(::rds_api::runtime::serde::Deserialize)]
 #[serde(crate = "::rds_api::runtime::serde")]
 pub struct WidgetSpec {
     /// The `Parts` value.
@@ -346,20 +367,22 @@ pub struct WidgetSpec {
     /// The `Color` value.
     ///
     /// Wire name: `Color` (optional).
-    #[serde(rename = "Color", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Color", default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// The `Weight` value.
     ///
     /// Wire name: `Weight` (optional). Constraints: at least 1.
-    #[serde(rename = "Weight", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i32>,
     /// The `Labels` value.
     ///
     /// Wire name: `Labels` (optional).
     #[serde(
         rename = "Labels",
+        default,
         skip_serializing_if = "Option::is_none",
         serialize_with = "::rds_api::runtime::json::optional_ordered_map",
+        deserialize_with = "::rds_api::runtime::json::deserialize_optional_ordered_map",
     )]
     pub labels: Option<Vec<(String, String)>>,
 }
@@ -375,5 +398,30 @@ impl WidgetSpec {
             v.minimum(*value, 1i32);
             v.leave();
         }
+    }
+}
+impl ::rds_api::runtime::FromParams for CreateWidgetRequest {
+    fn from_params(
+        params: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Self, ::rds_api::runtime::ValidationError> {
+        let mut reader = ::rds_api::runtime::ParamReader::new(
+            <Self as ::rds_api::runtime::Operation>::ACTION,
+            params,
+        );
+        let mut builder = Self::builder();
+        if let Some(value) = reader.string("OwnerWidgetId") {
+            builder = builder.owner_widget_id(value);
+        }
+        if let Some(value) = reader.string("TwinWidgetId") {
+            builder = builder.twin_widget_id(value);
+        }
+        if let Some(value) = reader.json::<WidgetSpec>("Spec") {
+            builder = builder.spec(value);
+        }
+        if let Some(value) = reader.string("Note") {
+            builder = builder.note(value);
+        }
+        reader.finish()?;
+        builder.build()
     }
 }

@@ -417,6 +417,22 @@ impl ::rds_api::runtime::serde::Serialize for Status {
         serializer.serialize_str(self.as_str())
     }
 }
+impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::rds_api::runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::rds_api::runtime::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::from_wire(&value)
+            .ok_or_else(|| {
+                ::rds_api::runtime::serde::de::Error::unknown_variant(
+                    &value,
+                    Self::KNOWN_VALUES,
+                )
+            })
+    }
+}
 /// The `Widget` structure.
 #[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
 #[serde(crate = "::rds_api::runtime::serde")]
@@ -521,5 +537,50 @@ impl ::rds_api::runtime::de::Decode for WidgetStatus {
     ) -> Result<Self, D::Error> {
         <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
             .map(|value| Self::from_wire(&value))
+    }
+}
+impl ::rds_api::runtime::FromParams for DescribeWidgetsRequest {
+    fn from_params(
+        params: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Self, ::rds_api::runtime::ValidationError> {
+        let mut reader = ::rds_api::runtime::ParamReader::new(
+            <Self as ::rds_api::runtime::Operation>::ACTION,
+            params,
+        );
+        let mut builder = Self::builder();
+        if let Some(value) = reader.string("RegionId") {
+            builder = builder.region_id(value);
+        }
+        if let Some(value) = reader.parse::<i32>("PageSize", "int32") {
+            builder = builder.page_size(value);
+        }
+        if let Some(value) = reader.parse::<i32>("PageNumber", "int32") {
+            builder = builder.page_number(value);
+        }
+        if let Some(value) = reader.parse::<i64>("MinCapacity", "int64") {
+            builder = builder.min_capacity(value);
+        }
+        if let Some(value) = reader.parse::<f64>("Ratio", "float") {
+            builder = builder.ratio(value);
+        }
+        if let Some(value) = reader.boolean("Verbose") {
+            builder = builder.verbose(value);
+        }
+        if let Some(value) = reader.decode("Status", "Status value", Status::from_wire) {
+            builder = builder.status(value);
+        }
+        if let Some(value) = reader
+            .list("WidgetId", "String item", |text: &str| Some(text.to_owned()))
+        {
+            builder = builder.widget_id(value);
+        }
+        if let Some(value) = reader.string("proxyId") {
+            builder = builder.proxy_id(value);
+        }
+        if let Some(value) = reader.string("Type") {
+            builder = builder.r#type(value);
+        }
+        reader.finish()?;
+        builder.build()
     }
 }

@@ -92,3 +92,16 @@ impl std::fmt::Display for PingError {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
 }
+impl ::rds_api::runtime::FromParams for PingRequest {
+    fn from_params(
+        params: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Self, ::rds_api::runtime::ValidationError> {
+        let reader = ::rds_api::runtime::ParamReader::new(
+            <Self as ::rds_api::runtime::Operation>::ACTION,
+            params,
+        );
+        let builder = Self::builder();
+        reader.finish()?;
+        builder.build()
+    }
+}
