@@ -4,8 +4,26 @@
 //! Operations of the Rds API, version 2014-08-15.
 //!
 //! ApsaraDB RDS, Alibaba Cloud's managed relational database service (MySQL, SQL Server, PostgreSQL, MariaDB).
+/// DescribeDBInstanceAttribute: Describes one instance in detail.
+pub mod describe_db_instance_attribute;
+/// DescribeDatabases: Lists the databases of an instance.
+pub mod describe_databases;
+/// DescribeResourceUsage: Reports the storage an instance uses, by kind, in bytes.
+pub mod describe_resource_usage;
 /// ImportDatabaseBetweenInstances: Migrates SQL Server databases from one RDS instance to another.
 pub mod import_database_between_instances;
+pub use describe_db_instance_attribute::{
+    DescribeDbInstanceAttributeRequest, DescribeDbInstanceAttributeRequestBuilder,
+    DescribeDbInstanceAttributeResponse, DescribeDbInstanceAttributeError,
+};
+pub use describe_databases::{
+    DescribeDatabasesRequest, DescribeDatabasesRequestBuilder, DescribeDatabasesResponse,
+    DescribeDatabasesError,
+};
+pub use describe_resource_usage::{
+    DescribeResourceUsageRequest, DescribeResourceUsageRequestBuilder,
+    DescribeResourceUsageResponse, DescribeResourceUsageError,
+};
 pub use import_database_between_instances::{
     ImportDatabaseBetweenInstancesRequest, ImportDatabaseBetweenInstancesRequestBuilder,
     ImportDatabaseBetweenInstancesResponse, ImportDatabaseBetweenInstancesError,
