@@ -305,7 +305,21 @@ impl Client {
     /// [`Error::Transport`]. Each attempt is one request: nothing is retried.
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Response, Error<O::ErrorCode>> {
         let prepared = self.prepare(op)?;
-        let raw = self.exchange(&prepared).await?;
+        self.send_prepared::<O>(&prepared).await
+    }
+
+    /// Sends a request signed earlier by [`prepare`](Self::prepare) or [`prepare_at`](Self::prepare_at), as
+    /// it is: the same nonce and timestamp, so the service refuses a second sending (`SignatureNonceUsed`)
+    /// and one older than 15 minutes (`InvalidTimeStamp.Expired`). For debugging and protocol tests; `send`
+    /// is what applications want.
+    ///
+    /// `O` must be the operation the request was prepared for: it decides how the answer is decoded.
+    pub async fn send_prepared<O: Operation>(
+        &self,
+        prepared: &PreparedRequest,
+    ) -> Result<O::Response, Error<O::ErrorCode>> {
+        debug_assert_eq!(prepared.action(), O::ACTION, "a prepared request is sent with its own operation type");
+        let raw = self.exchange(prepared).await?;
         let token = self.inner.credentials.security_token();
         if (200..300).contains(&raw.status) {
             serde_json::from_slice::<O::Response>(&raw.body).map_err(|err| {
