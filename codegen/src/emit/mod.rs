@@ -160,6 +160,7 @@ fn module_root(api: &Api) -> TokenStream {
     let version = &service.version;
     let product = &service.product;
     let endpoint = &service.endpoint;
+    let actions = api.operations.iter().map(|op| &op.wire_name);
     quote! {
         #doc
         #(#modules)*
@@ -171,6 +172,8 @@ fn module_root(api: &Api) -> TokenStream {
         pub const PRODUCT: &str = #product;
         /// Endpoint used when none is configured.
         pub const DEFAULT_ENDPOINT: &str = #endpoint;
+        /// The wire name (`Action`) of every operation, sorted.
+        pub const ACTIONS: &[&str] = &[#(#actions),*];
 
         #common
     }

@@ -37,10 +37,7 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
                 let #reader = #rt::ParamReader::new(<Self as #rt::Operation>::ACTION, params);
                 let #builder = Self::builder();
                 #(#reads)*
-                // A value that is not of its declared type is reported alone: validating what could be
-                // decoded would only add misleading "required" violations for it.
-                reader.finish()?;
-                builder.build()
+                reader.finish_with(builder.build())
             }
         }
     }

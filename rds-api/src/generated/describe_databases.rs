@@ -571,7 +571,6 @@ impl ::rds_api::runtime::FromParams for DescribeDatabasesRequest {
         if let Some(value) = reader.string("ResourceOwnerAccount") {
             builder = builder.resource_owner_account(value);
         }
-        reader.finish()?;
-        builder.build()
+        reader.finish_with(builder.build())
     }
 }

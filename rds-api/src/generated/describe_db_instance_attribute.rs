@@ -853,7 +853,6 @@ impl ::rds_api::runtime::FromParams for DescribeDbInstanceAttributeRequest {
         if let Some(value) = reader.parse::<i64>("ResourceOwnerId", "int64") {
             builder = builder.resource_owner_id(value);
         }
-        reader.finish()?;
-        builder.build()
+        reader.finish_with(builder.build())
     }
 }

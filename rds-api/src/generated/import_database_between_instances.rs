@@ -285,7 +285,9 @@ pub enum ImportDatabaseBetweenInstancesError {
     IncorrectDbInstanceType,
     /// `IncorrectEngineVersion` (HTTP 400): SQL Server 2017 Enterprise Cluster Edition (2017_ent) does not support the import.
     IncorrectEngineVersion,
-    /// `InvalidDBName.NotFound` (HTTP 404): A source database does not exist on the source instance.
+    /// `IncorrectDBInstanceLockMode` (HTTP 403): An instance is locked (its lock mode is not Unlock).
+    IncorrectDbInstanceLockMode,
+    /// `InvalidDBName.NotFound` (HTTP 404): A source database does not exist on the source instance, or is not Running.
     InvalidDbNameNotFound,
     /// `InvalidDBName.Duplicate` (HTTP 400): A destination database name is already taken on the destination instance.
     InvalidDbNameDuplicate,
@@ -304,6 +306,7 @@ impl ImportDatabaseBetweenInstancesError {
             Self::IncorrectDbInstanceState => Some(403u16),
             Self::IncorrectDbInstanceType => Some(400u16),
             Self::IncorrectEngineVersion => Some(400u16),
+            Self::IncorrectDbInstanceLockMode => Some(403u16),
             Self::InvalidDbNameNotFound => Some(404u16),
             Self::InvalidDbNameDuplicate => Some(400u16),
             Self::InsufficientStorage => Some(400u16),
@@ -319,6 +322,7 @@ impl ::rds_api::runtime::ErrorCode for ImportDatabaseBetweenInstancesError {
             "IncorrectDBInstanceState" => Self::IncorrectDbInstanceState,
             "IncorrectDBInstanceType" => Self::IncorrectDbInstanceType,
             "IncorrectEngineVersion" => Self::IncorrectEngineVersion,
+            "IncorrectDBInstanceLockMode" => Self::IncorrectDbInstanceLockMode,
             "InvalidDBName.NotFound" => Self::InvalidDbNameNotFound,
             "InvalidDBName.Duplicate" => Self::InvalidDbNameDuplicate,
             "InsufficientStorage" => Self::InsufficientStorage,
@@ -336,6 +340,7 @@ impl ::rds_api::runtime::ErrorCode for ImportDatabaseBetweenInstancesError {
             Self::IncorrectDbInstanceState => "IncorrectDBInstanceState",
             Self::IncorrectDbInstanceType => "IncorrectDBInstanceType",
             Self::IncorrectEngineVersion => "IncorrectEngineVersion",
+            Self::IncorrectDbInstanceLockMode => "IncorrectDBInstanceLockMode",
             Self::InvalidDbNameNotFound => "InvalidDBName.NotFound",
             Self::InvalidDbNameDuplicate => "InvalidDBName.Duplicate",
             Self::InsufficientStorage => "InsufficientStorage",
@@ -442,7 +447,6 @@ impl ::rds_api::runtime::FromParams for ImportDatabaseBetweenInstancesRequest {
         if let Some(value) = reader.string("ResourceOwnerAccount") {
             builder = builder.resource_owner_account(value);
         }
-        reader.finish()?;
-        builder.build()
+        reader.finish_with(builder.build())
     }
 }

@@ -34,6 +34,13 @@ pub const API_VERSION: &str = "2014-08-15";
 pub const PRODUCT: &str = "Rds";
 /// Endpoint used when none is configured.
 pub const DEFAULT_ENDPOINT: &str = "https://rds.aliyuncs.com";
+/// The wire name (`Action`) of every operation, sorted.
+pub const ACTIONS: &[&str] = &[
+    "DescribeDBInstanceAttribute",
+    "DescribeDatabases",
+    "DescribeResourceUsage",
+    "ImportDatabaseBetweenInstances",
+];
 /// Error codes any operation of the service may return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommonError {
@@ -45,6 +52,14 @@ pub enum CommonError {
     InvalidAccessKeyIdNotFound,
     /// `SignatureDoesNotMatch` (HTTP 400): The signature does not match the one the server computed; the message carries the server's string to sign.
     SignatureDoesNotMatch,
+    /// `IncompleteSignature` (HTTP 400): The signature method or version is not supported, or the signature is incomplete.
+    IncompleteSignature,
+    /// `InvalidSecurityToken.Malformed` (HTTP 400): The STS security token is missing or malformed.
+    InvalidSecurityTokenMalformed,
+    /// `InvalidSecurityToken.MismatchWithAccessKey` (HTTP 400): The STS security token was not issued with this AccessKey ID.
+    InvalidSecurityTokenMismatchWithAccessKey,
+    /// `InvalidSecurityToken.Expired` (HTTP 400): The STS security token has expired.
+    InvalidSecurityTokenExpired,
     /// `SignatureNonceUsed` (HTTP 400): The SignatureNonce was already used.
     SignatureNonceUsed,
     /// `InvalidTimeStamp.Expired` (HTTP 400): The Timestamp is more than 15 minutes away from the server's clock.
@@ -71,6 +86,12 @@ impl CommonError {
                 "InvalidParameter" => Self::InvalidParameter,
                 "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
                 "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch,
+                "IncompleteSignature" => Self::IncompleteSignature,
+                "InvalidSecurityToken.Malformed" => Self::InvalidSecurityTokenMalformed,
+                "InvalidSecurityToken.MismatchWithAccessKey" => {
+                    Self::InvalidSecurityTokenMismatchWithAccessKey
+                }
+                "InvalidSecurityToken.Expired" => Self::InvalidSecurityTokenExpired,
                 "SignatureNonceUsed" => Self::SignatureNonceUsed,
                 "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
                 "InvalidTimeStamp.Format" => Self::InvalidTimeStampFormat,
@@ -90,6 +111,12 @@ impl CommonError {
             Self::InvalidParameter => "InvalidParameter",
             Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
             Self::SignatureDoesNotMatch => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidSecurityTokenMalformed => "InvalidSecurityToken.Malformed",
+            Self::InvalidSecurityTokenMismatchWithAccessKey => {
+                "InvalidSecurityToken.MismatchWithAccessKey"
+            }
+            Self::InvalidSecurityTokenExpired => "InvalidSecurityToken.Expired",
             Self::SignatureNonceUsed => "SignatureNonceUsed",
             Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
             Self::InvalidTimeStampFormat => "InvalidTimeStamp.Format",
@@ -107,6 +134,10 @@ impl CommonError {
             Self::InvalidParameter => 400u16,
             Self::InvalidAccessKeyIdNotFound => 404u16,
             Self::SignatureDoesNotMatch => 400u16,
+            Self::IncompleteSignature => 400u16,
+            Self::InvalidSecurityTokenMalformed => 400u16,
+            Self::InvalidSecurityTokenMismatchWithAccessKey => 400u16,
+            Self::InvalidSecurityTokenExpired => 400u16,
             Self::SignatureNonceUsed => 400u16,
             Self::InvalidTimeStampExpired => 400u16,
             Self::InvalidTimeStampFormat => 400u16,

@@ -114,6 +114,26 @@ impl<'a> ParamReader<'a> {
     pub fn finish(self) -> Result<(), ValidationError> {
         self.validator.finish()
     }
+
+    /// Ends decoding of a request that `built` from the values that could be decoded: every value of the
+    /// wrong type and every violated rule, at once. A parameter whose value could not be decoded is not also
+    /// reported as absent.
+    pub fn finish_with<T>(self, built: Result<T, ValidationError>) -> Result<T, ValidationError> {
+        match (self.validator.finish(), built) {
+            (Ok(()), built) => built,
+            (Err(decoding), Ok(_)) => Err(decoding),
+            (Err(mut decoding), Err(validation)) => {
+                let undecodable: Vec<String> = decoding.violations.iter().map(|v| v.parameter.clone()).collect();
+                decoding.violations.extend(
+                    validation
+                        .violations
+                        .into_iter()
+                        .filter(|v| !(v.rule == Rule::Required && undecodable.contains(&v.parameter))),
+                );
+                Err(decoding)
+            }
+        }
+    }
 }
 
 /// `true` / `false` in any case.

@@ -421,7 +421,6 @@ impl ::rds_api::runtime::FromParams for CreateWidgetRequest {
         if let Some(value) = reader.string("Note") {
             builder = builder.note(value);
         }
-        reader.finish()?;
-        builder.build()
+        reader.finish_with(builder.build())
     }
 }

@@ -580,7 +580,6 @@ impl ::rds_api::runtime::FromParams for DescribeWidgetsRequest {
         if let Some(value) = reader.string("Type") {
             builder = builder.r#type(value);
         }
-        reader.finish()?;
-        builder.build()
+        reader.finish_with(builder.build())
     }
 }

@@ -23,6 +23,8 @@ pub const API_VERSION: &str = "2020-01-01";
 pub const PRODUCT: &str = "Widgets";
 /// Endpoint used when none is configured.
 pub const DEFAULT_ENDPOINT: &str = "https://widgets.example.com";
+/// The wire name (`Action`) of every operation, sorted.
+pub const ACTIONS: &[&str] = &["CreateWidget", "DescribeWidgets", "Ping"];
 /// Error codes any operation of the service may return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommonError {

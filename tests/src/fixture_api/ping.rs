@@ -101,7 +101,6 @@ impl ::rds_api::runtime::FromParams for PingRequest {
             params,
         );
         let builder = Self::builder();
-        reader.finish()?;
-        builder.build()
+        reader.finish_with(builder.build())
     }
 }

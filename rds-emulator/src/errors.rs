@@ -1,0 +1,302 @@
+//! Error answers, shaped like the real service's:
+//! `{"RequestId","HostId","Code","Message","Recommend"}` with the code's HTTP status.
+//!
+//! Every code the emulator can return is built here, so the README's table has one place to be checked
+//! against. Codes and messages follow the real gateway and RDS where they are known (see
+//! `alibaba-rpc-protocol.md`, section d); the few the emulator had to choose are marked "chosen".
+
+use std::fmt;
+
+use rds_api::{Rule, ValidationError};
+use serde_json::{json, Value};
+
+/// An error answer before it gets its request id and host: code, HTTP status and message.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The `Code`, e.g. `InvalidDBInstanceId.NotFound`.
+    pub code: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Message`.
+    pub message: String,
+}
+
+impl fmt::Debug for ApiError {
+    // The message of `SignatureDoesNotMatch` carries the server's string to sign, which holds the security
+    // token of STS requests; Debug (used in logs and test failures) shows code and status only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError").field("code", &self.code).field("status", &self.status).finish_non_exhaustive()
+    }
+}
+
+impl ApiError {
+    /// An answer with any code, status and message (used by forced-error faults).
+    pub fn new(code: impl Into<String>, status: u16, message: impl Into<String>) -> Self {
+        ApiError { code: code.into(), status, message: message.into() }
+    }
+
+    // ---- gateway: common parameters and authentication ------------------------------------------------
+
+    /// `Missing<Name>` (400, chosen spelling): a common parameter (`AccessKeyId`, `Signature`, …) is absent.
+    /// The gateway's documented form for common parameters; operation parameters use `MissingParameter`.
+    pub fn missing_common(name: &str) -> Self {
+        Self::new(format!("Missing{name}"), 400, format!("{name} is mandatory for this action."))
+    }
+
+    /// `IncompleteSignature` (400, status chosen): `SignatureMethod` is not `HMAC-SHA1` or
+    /// `SignatureVersion` is not `1.0`.
+    pub fn incomplete_signature(what: &str) -> Self {
+        Self::new(
+            "IncompleteSignature",
+            400,
+            format!("The request signature does not conform to Aliyun standards: {what}."),
+        )
+    }
+
+    /// `InvalidTimeStamp.Format` (400): `Timestamp` is not `YYYY-MM-DDThh:mm:ssZ`.
+    pub fn timestamp_format() -> Self {
+        Self::new("InvalidTimeStamp.Format", 400, "Specified time stamp or date value is not well formatted.")
+    }
+
+    /// `InvalidTimeStamp.Expired` (400): `Timestamp` is more than 15 minutes from the machine's clock.
+    pub fn timestamp_expired() -> Self {
+        Self::new("InvalidTimeStamp.Expired", 400, "Specified time stamp or date value is expired.")
+    }
+
+    /// `InvalidAccessKeyId.NotFound` (404): no account has this AccessKey ID.
+    pub fn access_key_not_found() -> Self {
+        Self::new("InvalidAccessKeyId.NotFound", 404, "Specified access key is not found.")
+    }
+
+    /// `InvalidSecurityToken.Malformed` (400): an STS AccessKey ID without `SecurityToken`, or with a token
+    /// the emulator never issued.
+    pub fn security_token_malformed() -> Self {
+        Self::new("InvalidSecurityToken.Malformed", 400, "Specified SecurityToken is malformed.")
+    }
+
+    /// `InvalidSecurityToken.MismatchWithAccessKey` (400): the token was issued with another STS AccessKey ID.
+    pub fn security_token_mismatch() -> Self {
+        Self::new(
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            400,
+            "Specified SecurityToken mismatch with the AccessKey.",
+        )
+    }
+
+    /// `InvalidSecurityToken.Expired` (400): the STS credential's `expiration` has passed.
+    pub fn security_token_expired() -> Self {
+        Self::new("InvalidSecurityToken.Expired", 400, "Specified SecurityToken is expired.")
+    }
+
+    /// `SignatureDoesNotMatch` (400), with the server's string to sign, as the real service sends it.
+    pub fn signature_mismatch(server_string_to_sign: &str) -> Self {
+        Self::new(
+            "SignatureDoesNotMatch",
+            400,
+            format!(
+                "Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}"
+            ),
+        )
+    }
+
+    /// `SignatureNonceUsed` (400): the nonce was used with this AccessKey ID in the last 15 minutes.
+    pub fn nonce_used() -> Self {
+        Self::new("SignatureNonceUsed", 400, "Specified signature nonce was used already.")
+    }
+
+    /// `InvalidApi.NotFound` (404): unknown `Action`, or a `Version` other than `2014-08-15`.
+    pub fn api_not_found(action: &str, version: &str) -> Self {
+        Self::new(
+            "InvalidApi.NotFound",
+            404,
+            format!("Specified api is not found, please check your url and method. (Action {action:?}, Version {version:?})"),
+        )
+    }
+
+    /// `UnsupportedOperation` (400, chosen): the Action is in the rds-api specs but the emulator has no
+    /// behaviour for it.
+    pub fn unsupported_operation(action: &str) -> Self {
+        Self::new(
+            "UnsupportedOperation",
+            400,
+            format!("The emulator knows {action} from the specs but does not implement its behaviour."),
+        )
+    }
+
+    /// `Throttling.User` (400): sent by a throttling fault, with header `x-acs-retry-after`.
+    pub fn throttled() -> Self {
+        Self::new("Throttling.User", 400, "Request was denied due to user flow control.")
+    }
+
+    /// `InvalidParameter` (400, message chosen): the form body could not be read.
+    pub fn unreadable_body(reason: &str) -> Self {
+        Self::new("InvalidParameter", 400, format!("The request body could not be read: {reason}."))
+    }
+
+    /// `UnsupportedHTTPMethod` (405, chosen): only `GET` and `POST` carry RPC requests.
+    pub fn method_not_allowed(method: &str) -> Self {
+        Self::new("UnsupportedHTTPMethod", 405, format!("The HTTP method {method} is not supported; use GET or POST."))
+    }
+
+    // ---- parameter validation (from the specs) ----------------------------------------------------------
+
+    /// `MissingParameter` (400) for the first absent required parameter, else `InvalidParameter` (400)
+    /// listing every violation.
+    pub fn from_validation(err: &ValidationError) -> Self {
+        if let Some(missing) = err.violations.iter().find(|v| v.rule == Rule::Required) {
+            return Self::missing_parameter(&missing.parameter);
+        }
+        let listed: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+        Self::new("InvalidParameter", 400, format!("The specified parameters are not valid: {}", listed.join("; ")))
+    }
+
+    /// `MissingParameter` (400) naming the parameter.
+    pub fn missing_parameter(name: &str) -> Self {
+        Self::new(
+            "MissingParameter",
+            400,
+            format!("The input parameter \"{name}\" that is mandatory for processing this request is not supplied."),
+        )
+    }
+
+    /// `InvalidParameter` (400) naming the parameter and why.
+    pub fn invalid_parameter(name: &str, why: &str) -> Self {
+        Self::new("InvalidParameter", 400, format!("The specified parameter \"{name}\" is not valid: {why}"))
+    }
+
+    // ---- RDS ----------------------------------------------------------------------------------------------
+
+    /// `InvalidDBInstanceId.NotFound` (404): no instance with this id is visible to the caller's account.
+    pub fn instance_not_found(id: &str) -> Self {
+        Self::new("InvalidDBInstanceId.NotFound", 404, format!("The specified instance {id} is not found."))
+    }
+
+    /// `IncorrectDBInstanceState` (403): an instance is not `Running`.
+    pub fn instance_state(id: &str, status: &str) -> Self {
+        Self::new(
+            "IncorrectDBInstanceState",
+            403,
+            format!("Current DB instance state does not support this operation: {id} is {status}, not Running."),
+        )
+    }
+
+    /// `IncorrectDBInstanceType` (400): an instance is not SQL Server, or not of family `d` or `h`.
+    pub fn instance_type(id: &str, engine: &str, class_type: &str) -> Self {
+        Self::new(
+            "IncorrectDBInstanceType",
+            400,
+            format!(
+                "Current DB instance type does not support this operation: {id} is {engine}, family {class_type}; \
+                 SQLServer of family d or h is required."
+            ),
+        )
+    }
+
+    /// `IncorrectEngineVersion` (400): SQL Server 2017 Enterprise Cluster Edition (`2017_ent`).
+    pub fn engine_version(id: &str, version: &str) -> Self {
+        Self::new(
+            "IncorrectEngineVersion",
+            400,
+            format!("Current engine version does not support this operation: {id} runs {version}."),
+        )
+    }
+
+    /// `IncorrectDBInstanceLockMode` (403): an instance is locked.
+    pub fn lock_mode(id: &str, lock_mode: &str) -> Self {
+        Self::new(
+            "IncorrectDBInstanceLockMode",
+            403,
+            format!("Current DB instance lock mode does not support this operation: {id} is {lock_mode}."),
+        )
+    }
+
+    /// `InvalidDBName.NotFound` (404): a source database is missing or not `Running`.
+    pub fn database_not_found(instance: &str, name: &str, why: &str) -> Self {
+        Self::new(
+            "InvalidDBName.NotFound",
+            404,
+            format!("The specified database {name} is not found on {instance}: {why}."),
+        )
+    }
+
+    /// `InvalidDBName.Duplicate` (400): a destination database name is taken.
+    pub fn database_duplicate(instance: &str, name: &str) -> Self {
+        Self::new("InvalidDBName.Duplicate", 400, format!("The database {name} already exists on {instance}."))
+    }
+
+    /// `InsufficientStorage` (400): the destination's free storage is not larger than the source's used storage.
+    pub fn insufficient_storage(destination: &str, free: i64, source: &str, used: i64) -> Self {
+        Self::new(
+            "InsufficientStorage",
+            400,
+            format!(
+                "The free storage of {destination} ({free} bytes) must be larger than the storage {source} uses \
+                 ({used} bytes)."
+            ),
+        )
+    }
+
+    /// The JSON body for this error.
+    pub fn body(&self, request_id: &str, host_id: &str) -> Value {
+        json!({
+            "RequestId": request_id,
+            "HostId": host_id,
+            "Code": self.code,
+            "Message": self.message,
+            "Recommend": format!(
+                "https://api.aliyun.com/troubleshoot?q={}&product=Rds&requestId={request_id}",
+                self.code
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rds_api::Violation;
+
+    fn violation(parameter: &str, rule: Rule) -> Violation {
+        Violation { parameter: parameter.into(), rule, value: None }
+    }
+
+    #[test]
+    fn validation_errors_map_to_missing_or_invalid_parameter() {
+        let err = ValidationError {
+            operation: "ImportDatabaseBetweenInstances",
+            violations: vec![violation("DBInfo.DBNames", Rule::MinItems(1)), violation("DBInstanceId", Rule::Required)],
+        };
+        let mapped = ApiError::from_validation(&err);
+        assert_eq!(mapped.code, "MissingParameter");
+        assert_eq!(
+            mapped.message,
+            "The input parameter \"DBInstanceId\" that is mandatory for processing this request is not supplied."
+        );
+
+        let err = ValidationError {
+            operation: "ImportDatabaseBetweenInstances",
+            violations: vec![violation("A", Rule::MinLength(1)), violation("B", Rule::UniqueItems)],
+        };
+        let mapped = ApiError::from_validation(&err);
+        assert_eq!((mapped.code.as_str(), mapped.status), ("InvalidParameter", 400));
+        assert_eq!(
+            mapped.message,
+            "The specified parameters are not valid: A: must be at least 1 character long; B: must not contain the same item twice"
+        );
+    }
+
+    #[test]
+    fn body_has_the_service_shape() {
+        let body = ApiError::nonce_used().body("R-1", "rds.aliyuncs.com");
+        assert_eq!(body["RequestId"], "R-1");
+        assert_eq!(body["HostId"], "rds.aliyuncs.com");
+        assert_eq!(body["Code"], "SignatureNonceUsed");
+        assert!(body["Recommend"].as_str().unwrap().contains("q=SignatureNonceUsed"));
+    }
+
+    #[test]
+    fn debug_hides_the_message() {
+        let err = ApiError::signature_mismatch("POST&%2F&SecurityToken%3Dsecret-token");
+        assert!(!format!("{err:?}").contains("secret-token"));
+    }
+}

@@ -1,0 +1,130 @@
+//! ImportDatabaseBetweenInstances: checks every documented precondition, then starts an import that the
+//! emulator clock finishes (see `migration::settle`).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rds_api::import_database_between_instances::DbNames;
+use serde_json::json;
+
+use super::{decode, Ctx, Params, Reply};
+use crate::errors::ApiError;
+use crate::state::{status, Import, ImportStatus, ImportedDatabase, Instance};
+
+/// Instance families that support the import: dedicated and dedicated host.
+const SUPPORTED_FAMILIES: [&str; 2] = ["d", "h"];
+/// SQL Server 2017 Enterprise Cluster Edition, which does not support it.
+const UNSUPPORTED_VERSION: &str = "2017_ent";
+
+/// A precondition on one instance.
+type Check = fn(&Instance) -> Result<(), ApiError>;
+
+/// Checks run on both instances, destination first, each check on both before the next: so the answer
+/// names the most basic problem (an unsupported kind of instance before a busy one).
+const INSTANCE_CHECKS: [Check; 4] = [supported_type, supported_version, running, unlocked];
+
+fn supported_type(i: &Instance) -> Result<(), ApiError> {
+    if i.engine == "SQLServer" && SUPPORTED_FAMILIES.contains(&i.class_type.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::instance_type(&i.id, &i.engine, &i.class_type))
+    }
+}
+
+fn supported_version(i: &Instance) -> Result<(), ApiError> {
+    if i.engine_version == UNSUPPORTED_VERSION {
+        Err(ApiError::engine_version(&i.id, &i.engine_version))
+    } else {
+        Ok(())
+    }
+}
+
+fn running(i: &Instance) -> Result<(), ApiError> {
+    if i.status == status::RUNNING {
+        Ok(())
+    } else {
+        Err(ApiError::instance_state(&i.id, &i.status))
+    }
+}
+
+fn unlocked(i: &Instance) -> Result<(), ApiError> {
+    if i.lock_mode == "Unlock" {
+        Ok(())
+    } else {
+        Err(ApiError::lock_mode(&i.id, &i.lock_mode))
+    }
+}
+
+pub(super) fn import_database_between_instances(ctx: &mut Ctx<'_>, params: &Params) -> Reply {
+    let req = decode::<rds_api::ImportDatabaseBetweenInstancesRequest>(params)?;
+    let (destination_id, source_id) = (req.db_instance_id.as_str(), req.source_db_instance_id.as_str());
+    // The generated validation already refuses this (`differ` rule); kept so the behaviour does not depend
+    // on the spec keeping that rule.
+    if destination_id == source_id {
+        return Err(ApiError::invalid_parameter("SourceDBInstanceId", "must differ from DBInstanceId"));
+    }
+    let pairs: Vec<(String, String)> = match req.db_info.db_names {
+        DbNames::Same(names) => names.into_iter().map(|name| (name.clone(), name)).collect(),
+        DbNames::Renamed(pairs) => pairs,
+    };
+
+    let destination = ctx.instance(destination_id)?;
+    let source = ctx.instance(source_id)?;
+    for check in INSTANCE_CHECKS {
+        check(destination)?;
+        check(source)?;
+    }
+
+    let mut databases = Vec::with_capacity(pairs.len());
+    for (source_name, destination_name) in &pairs {
+        let db = source
+            .database(source_name)
+            .ok_or_else(|| ApiError::database_not_found(source_id, source_name, "it does not exist"))?;
+        if db.status != status::RUNNING {
+            let why = format!("it is {}, not Running", db.status);
+            return Err(ApiError::database_not_found(source_id, source_name, &why));
+        }
+        databases.push(ImportedDatabase {
+            source_name: source_name.clone(),
+            destination_name: destination_name.clone(),
+            size_bytes: db.size_bytes,
+            character_set: db.character_set.clone(),
+        });
+    }
+    if let Some((_, taken)) = pairs.iter().find(|(_, name)| destination.database(name).is_some()) {
+        return Err(ApiError::database_duplicate(destination_id, taken));
+    }
+    if destination.free_bytes() <= source.used_bytes {
+        return Err(ApiError::insufficient_storage(
+            destination_id,
+            destination.free_bytes(),
+            source_id,
+            source.used_bytes,
+        ));
+    }
+
+    // Every check passed: start the import.
+    ctx.instance_mut(source_id)?.status = status::TRANSING_TO_OTHERS.into();
+    ctx.instance_mut(destination_id)?.status = status::IMPORTING_FROM_OTHERS.into();
+    let started_at = whole_millis(ctx.now);
+    let id = ctx.state.next_import_id;
+    ctx.state.next_import_id += 1;
+    let finishes_at = started_at + ctx.state.migration_duration();
+    ctx.state.imports.push(Import {
+        id,
+        account: ctx.account.to_owned(),
+        source: source_id.to_owned(),
+        destination: destination_id.to_owned(),
+        databases,
+        started_at,
+        finishes_at,
+        status: ImportStatus::Running,
+    });
+    // The service documents ImportId as a string (and has been seen sending a number).
+    Ok(json!({ "ImportId": id.to_string() }))
+}
+
+/// `time` cut to whole milliseconds, the precision a state file keeps, so a saved state loads back equal.
+fn whole_millis(time: SystemTime) -> SystemTime {
+    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    UNIX_EPOCH + Duration::from_millis(u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX))
+}

@@ -1,0 +1,121 @@
+//! The behaviour of each operation, and the table that routes an Action to it.
+//!
+//! Adding an operation is one handler function and one entry in [`TABLE`]. A handler starts with
+//! `let req = decode::<rds_api::XRequest>(params)?;`: decoding and validation come from the same YAML specs
+//! as the client's request types (rds-api's `server` feature), so the emulator holds no copy of the rules.
+//! It then reads or changes the caller's world through [`Ctx`] and returns the answer's fields; the
+//! pipeline adds `RequestId`.
+
+mod databases;
+mod import;
+mod instances;
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use rds_api::runtime::FromParams;
+use serde_json::Value;
+
+use crate::errors::ApiError;
+use crate::state::{Account, Instance, State};
+
+/// Wire parameters of a request: query and form body together.
+pub(crate) type Params = BTreeMap<String, String>;
+
+/// The fields of a successful answer as a JSON object (without `RequestId`), or the error to answer with.
+pub(crate) type Reply = Result<Value, ApiError>;
+
+/// One operation's behaviour.
+pub(crate) type Handler = fn(&mut Ctx<'_>, &Params) -> Reply;
+
+/// Action -> behaviour.
+const TABLE: &[(&str, Handler)] = &[
+    ("DescribeDBInstanceAttribute", instances::describe_db_instance_attribute),
+    ("DescribeDatabases", databases::describe_databases),
+    ("DescribeResourceUsage", instances::describe_resource_usage),
+    ("ImportDatabaseBetweenInstances", import::import_database_between_instances),
+];
+
+/// Every Action the rds-api specs define, handled or not (generated from `api-specs/`). An Action here without
+/// a handler is `UnsupportedOperation` rather than `InvalidApi.NotFound`.
+const SPEC_ACTIONS: &[&str] = rds_api::operations::ACTIONS;
+
+/// What a handler works on: the caller's account within the state, and the emulator time.
+pub(crate) struct Ctx<'a> {
+    /// The whole state (imports and ImportIds are global).
+    pub(crate) state: &'a mut State,
+    /// The caller's account name.
+    pub(crate) account: &'a str,
+    /// The emulator clock's time.
+    pub(crate) now: SystemTime,
+}
+
+impl Ctx<'_> {
+    /// The caller's account. It exists: the caller was authenticated against it, unless a test removed it
+    /// since, which reads as an unknown key.
+    pub(crate) fn account(&self) -> Result<&Account, ApiError> {
+        self.state.account(self.account).ok_or_else(ApiError::access_key_not_found)
+    }
+
+    /// The caller's instance `id`; another account's instance is as absent as a missing one.
+    pub(crate) fn instance(&self, id: &str) -> Result<&Instance, ApiError> {
+        self.account()?.instance(id).ok_or_else(|| ApiError::instance_not_found(id))
+    }
+
+    /// The caller's instance `id`, to change it.
+    pub(crate) fn instance_mut(&mut self, id: &str) -> Result<&mut Instance, ApiError> {
+        self.state
+            .account_mut(self.account)
+            .ok_or_else(ApiError::access_key_not_found)?
+            .instance_mut(id)
+            .ok_or_else(|| ApiError::instance_not_found(id))
+    }
+}
+
+/// Decodes and validates the request type `T` from the wire parameters, with the generated code of the
+/// specs. A missing required parameter is `MissingParameter` naming it; any other violation is
+/// `InvalidParameter` listing every violation.
+pub(crate) fn decode<T: FromParams>(params: &Params) -> Result<T, ApiError> {
+    T::from_params(params).map_err(|err| ApiError::from_validation(&err))
+}
+
+/// The handler of `action` at API `version`.
+pub(crate) fn route(action: &str, version: &str) -> Result<Handler, ApiError> {
+    if version != rds_api::operations::API_VERSION {
+        return Err(ApiError::api_not_found(action, version));
+    }
+    match TABLE.iter().find(|(name, _)| *name == action) {
+        Some((_, handler)) => Ok(*handler),
+        None => Err(unhandled(action, SPEC_ACTIONS)),
+    }
+}
+
+/// The error for an Action without a handler: known to the specs, or not at all.
+fn unhandled(action: &str, spec_actions: &[&str]) -> ApiError {
+    if spec_actions.contains(&action) {
+        ApiError::unsupported_operation(action)
+    } else {
+        ApiError::api_not_found(action, rds_api::operations::API_VERSION)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_handled_action_is_a_spec_action() {
+        for (action, _) in TABLE {
+            assert!(SPEC_ACTIONS.contains(action), "{action}");
+        }
+    }
+
+    #[test]
+    fn routing() {
+        assert!(route("DescribeDatabases", "2014-08-15").is_ok());
+        assert_eq!(route("DescribeDatabases", "2015-01-01").err().unwrap().code, "InvalidApi.NotFound");
+        assert_eq!(route("NoSuchAction", "2014-08-15").err().unwrap().code, "InvalidApi.NotFound");
+        let err = unhandled("CancelImport", &["CancelImport"]);
+        assert_eq!((err.code.as_str(), err.status), ("UnsupportedOperation", 400));
+    }
+}

@@ -1,0 +1,167 @@
+//! HTTP/1.1 on hyper: accepting connections, reading RPC requests off them, writing answers, dropping
+//! connections on demand, and shutting down gracefully.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming as Body};
+use hyper::header::{HeaderValue, CONTENT_TYPE, HOST};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::errors::ApiError;
+use crate::handlers::Params;
+use crate::pipeline::{self, Answer, Incoming, Shared};
+
+/// Largest form body read; RPC requests carry their parameters in the query.
+const MAX_BODY_BYTES: usize = 1 << 20;
+/// How long a graceful shutdown waits for requests in flight before cutting them off.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+const FORM: &str = "application/x-www-form-urlencoded";
+const JSON: &str = "application/json;charset=utf-8";
+
+/// Returned by the service to make hyper close the connection without writing a response (hyper treats a
+/// service error that way).
+#[derive(Debug)]
+struct DropConnection;
+
+impl fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped on purpose (fault injection)")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+/// Accepts connections until `shutdown` turns true, then lets requests in flight finish (up to
+/// [`DRAIN_TIMEOUT`]).
+///
+/// Connections live in a `JoinSet` owned by this task, so aborting the task (the handle's `Drop`) cuts
+/// every connection too.
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => {
+                    connections.spawn(connection(stream, shared.clone(), shutdown.clone()));
+                }
+                // Out of file descriptors and the like: back off briefly rather than spin.
+                Err(err) => {
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            () = stopped(&mut shutdown) => break,
+        }
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async { while connections.join_next().await.is_some() {} });
+    if drained.await.is_err() {
+        connections.shutdown().await;
+    }
+}
+
+/// Resolves once the emulator is told to stop (or its handle is gone).
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns must not live across an await of the caller (it is not `Send`).
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// Serves one connection; on shutdown, finishes the request in flight and closes.
+async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    let service = service_fn(move |request| {
+        let shared = shared.clone();
+        async move { respond(&shared, request).await }
+    });
+    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(err) = result {
+                tracing::debug!(error = %err, "connection ended");
+            }
+        }
+        () = stopped(&mut shutdown) => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}
+
+/// Reads the request, runs it through the pipeline and writes the answer, or refuses to answer.
+async fn respond(shared: &Shared, request: Request<Body>) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let host = request.headers().get(HOST).and_then(|h| h.to_str().ok()).map(str::to_owned);
+    let method = request.method().clone();
+    let answer = match read(request).await {
+        Ok(incoming) => pipeline::handle(shared, incoming).await,
+        Err(error) => {
+            tracing::info!(%method, status = error.status, code = error.code, "unreadable request");
+            Answer::error(&error, pipeline::request_id(), host.as_deref(), None)
+        }
+    };
+    match answer {
+        Answer::Drop => Err(DropConnection),
+        Answer::Json { status, request_id, body, retry_after } => {
+            Ok(json_response(status, &request_id, &body, retry_after))
+        }
+    }
+}
+
+/// The method, the query and (for a form body) the body parameters of an HTTP request.
+async fn read(request: Request<Body>) -> Result<Incoming, ApiError> {
+    let (parts, body) = request.into_parts();
+    if parts.method != Method::GET && parts.method != Method::POST {
+        return Err(ApiError::method_not_allowed(parts.method.as_str()));
+    }
+    let host = parts.headers.get(HOST).and_then(|h| h.to_str().ok()).map(str::to_owned);
+    // `+` is a space in both (Tea SDKs send it that way); `%2B` is a plus.
+    let mut params: Params = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let is_form = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with(FORM));
+    let bytes = Limited::new(body, MAX_BODY_BYTES)
+        .collect()
+        .await
+        .map_err(|err| ApiError::unreadable_body(&err.to_string()))?
+        .to_bytes();
+    if is_form {
+        for (name, value) in form_urlencoded::parse(&bytes) {
+            // The query wins a clash, as the SDKs that sign query ∪ body assume.
+            params.entry(name.into_owned()).or_insert_with(|| value.into_owned());
+        }
+    }
+    Ok(Incoming { method: parts.method.as_str().to_owned(), params, host })
+}
+
+fn json_response(
+    status: u16,
+    request_id: &str,
+    body: &serde_json::Value,
+    retry_after: Option<Duration>,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert("x-acs-request-id", value);
+    }
+    if let Some(retry_after) = retry_after {
+        headers
+            .insert("x-acs-retry-after", HeaderValue::from(u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX)));
+    }
+    response
+}
