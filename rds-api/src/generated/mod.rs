@@ -4,17 +4,29 @@
 //! Operations of the Rds API, version 2014-08-15.
 //!
 //! ApsaraDB RDS, Alibaba Cloud's managed relational database service (MySQL, SQL Server, PostgreSQL, MariaDB).
+/// CancelImport: Cancels a running ImportDatabaseBetweenInstances import.
+pub mod cancel_import;
 /// DescribeDBInstanceAttribute: Describes one instance in detail.
 pub mod describe_db_instance_attribute;
+/// DescribeDBInstances: Lists the instances of a region, with filters, page by page.
+pub mod describe_db_instances;
 /// DescribeDatabases: Lists the databases of an instance.
 pub mod describe_databases;
 /// DescribeResourceUsage: Reports the storage an instance uses, by kind, in bytes.
 pub mod describe_resource_usage;
 /// ImportDatabaseBetweenInstances: Migrates SQL Server databases from one RDS instance to another.
 pub mod import_database_between_instances;
+pub use cancel_import::{
+    CancelImportRequest, CancelImportRequestBuilder, CancelImportResponse,
+    CancelImportError,
+};
 pub use describe_db_instance_attribute::{
     DescribeDbInstanceAttributeRequest, DescribeDbInstanceAttributeRequestBuilder,
     DescribeDbInstanceAttributeResponse, DescribeDbInstanceAttributeError,
+};
+pub use describe_db_instances::{
+    DescribeDbInstancesRequest, DescribeDbInstancesRequestBuilder,
+    DescribeDbInstancesResponse, DescribeDbInstancesError,
 };
 pub use describe_databases::{
     DescribeDatabasesRequest, DescribeDatabasesRequestBuilder, DescribeDatabasesResponse,
@@ -36,7 +48,9 @@ pub const PRODUCT: &str = "Rds";
 pub const DEFAULT_ENDPOINT: &str = "https://rds.aliyuncs.com";
 /// The wire name (`Action`) of every operation, sorted.
 pub const ACTIONS: &[&str] = &[
+    "CancelImport",
     "DescribeDBInstanceAttribute",
+    "DescribeDBInstances",
     "DescribeDatabases",
     "DescribeResourceUsage",
     "ImportDatabaseBetweenInstances",
