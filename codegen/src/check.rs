@@ -70,6 +70,9 @@ pub fn check_operation(op: &OperationSpec) -> Vec<Diagnostic> {
         c.rule(&site, rule, &op.parameters);
     }
     c.errors(&site, &op.errors, true);
+    if let Some(pagination) = &op.pagination {
+        c.pagination(&site, op, pagination);
+    }
     c.out
 }
 
@@ -100,6 +103,81 @@ pub fn check_operations(ops: &[OperationSpec]) -> Vec<Diagnostic> {
         }
     }
     c.out
+}
+
+/// What a field named by `pagination` must be.
+#[derive(Clone, Copy)]
+enum Want {
+    /// An optional integer request parameter.
+    IntParameter,
+    /// An optional string request parameter.
+    StringParameter,
+    /// An integer response field.
+    IntField,
+    /// A string response field.
+    StringField,
+    /// A list response field.
+    ListField,
+}
+
+impl Want {
+    fn fits(self, field: &FieldSpec) -> bool {
+        let kind = field.ty.kind.value;
+        let int = matches!(kind, TypeKind::Int32 | TypeKind::Int64);
+        match self {
+            Want::IntParameter => int && !field.required.value,
+            Want::StringParameter => kind == TypeKind::String && !field.required.value,
+            Want::IntField => int,
+            Want::StringField => kind == TypeKind::String,
+            Want::ListField => kind == TypeKind::List,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Want::IntParameter => "an optional int32 or int64 request parameter",
+            Want::StringParameter => "an optional string request parameter",
+            Want::IntField => "an int32 or int64 response field",
+            Want::StringField => "a string response field",
+            Want::ListField => "a list response field",
+        }
+    }
+}
+
+impl Checker {
+    /// Every name in `pagination` is a parameter or response field of the right type.
+    fn pagination(&mut self, site: &Site<'_>, op: &OperationSpec, p: &crate::spec::PaginationSpec) {
+        let mut names = vec![(&p.items, Want::ListField)];
+        if let Some(style) = &p.page_number {
+            names.push((&style.page, Want::IntParameter));
+            names.push((&style.size, Want::IntParameter));
+            names.extend(style.total.as_ref().map(|t| (t, Want::IntField)));
+        }
+        if let Some(style) = &p.token {
+            names.push((&style.token, Want::StringParameter));
+            names.push((&style.next_token, Want::StringField));
+            names.extend(style.size.as_ref().map(|s| (s, Want::IntParameter)));
+        }
+        if p.page_number.is_none() && p.token.is_none() {
+            self.report(site, p.span, "`pagination` needs a style: `page_number`, `token` or both");
+        }
+        for (name, want) in names {
+            let request = matches!(want, Want::IntParameter | Want::StringParameter);
+            let fields = if request { &op.parameters } else { &op.response };
+            match fields.iter().find(|f| f.name.value == name.value) {
+                Some(field) if want.fits(field) => {}
+                Some(_) => {
+                    let message = format!("pagination: `{}` must be {}", name.value, want.describe());
+                    self.report(site, name.span, message);
+                }
+                None => {
+                    let side = if request { "request parameter" } else { "response field" };
+                    let message = format!("pagination: there is no {side} `{}`", name.value);
+                    self.report(site, name.span, message);
+                }
+            }
+        }
+    }
 }
 
 /// The operation's file name, for messages that point at another file of the same directory.

@@ -86,6 +86,45 @@ pub struct Operation {
     pub errors: Vec<ErrorCase>,
     /// Enums, objects and one_ofs written inline in the operation, by Rust name.
     pub types: BTreeMap<String, NamedType>,
+    /// How the operation pages, when it does.
+    pub pagination: Option<Pagination>,
+}
+
+/// How an operation pages through a long list; names are Rust field names.
+#[derive(Clone, Debug)]
+pub struct Pagination {
+    /// The response field holding a page's items (a list).
+    pub items: String,
+    /// The items' type.
+    pub item_type: Type,
+    /// Paging by page number.
+    pub page_number: Option<PageNumberPaging>,
+    /// Paging by continuation token.
+    pub token: Option<TokenPaging>,
+}
+
+/// Page-number paging, by Rust field names.
+#[derive(Clone, Debug)]
+pub struct PageNumberPaging {
+    /// The request's page-number field.
+    pub page: String,
+    /// The request's page-size field.
+    pub size: String,
+    /// The page size the service assumes when none is sent (the parameter's documented `default`).
+    pub default_size: Option<i64>,
+    /// The response's total-count field.
+    pub total: Option<String>,
+}
+
+/// Token paging, by Rust field names.
+#[derive(Clone, Debug)]
+pub struct TokenPaging {
+    /// The request's token field.
+    pub token: String,
+    /// The response's next-token field.
+    pub next_token: String,
+    /// The request's page-size field.
+    pub size: Option<String>,
 }
 
 /// A parameter, response field or object field.
@@ -343,6 +382,7 @@ impl<'a> OperationBuilder<'a> {
         let params: Vec<Field> = op.parameters.iter().map(|p| self.field(p, Side::Request, &p.name.value)).collect();
         let response: Vec<Field> = op.response.iter().map(|f| self.field(f, Side::Response, &f.name.value)).collect();
         let rules = op.rules.iter().map(|r| rule(r, &params)).collect();
+        let pagination = op.pagination.as_ref().and_then(|p| pagination(p, &params, &response));
         Operation {
             wire_name: op.name.value.clone(),
             module: names::rust_field_name(&type_prefix),
@@ -357,6 +397,7 @@ impl<'a> OperationBuilder<'a> {
             response,
             errors: op.errors.iter().map(error_case).collect(),
             types: self.types,
+            pagination,
         }
     }
 
@@ -493,6 +534,45 @@ fn constraints(c: &spec::Constraints) -> Constraints {
         unique_values: c.unique_values.as_ref().is_some_and(|v| v.value),
         allowed: c.allowed.as_ref().map(|a| a.value.iter().map(|v| v.value.clone()).collect()).unwrap_or_default(),
     }
+}
+
+/// Resolves wire names to Rust field names; `check` made sure they all exist with the right types.
+fn pagination(p: &spec::PaginationSpec, params: &[Field], response: &[Field]) -> Option<Pagination> {
+    let field = |fields: &[Field], wire: &str| fields.iter().find(|f| f.wire_name == wire).cloned();
+    let items = field(response, &p.items.value)?;
+    let Shape::List { items: item_type, .. } = items.ty.shape else {
+        return None;
+    };
+    let page_number = match &p.page_number {
+        Some(style) => {
+            let size = field(params, &style.size.value)?;
+            Some(PageNumberPaging {
+                page: field(params, &style.page.value)?.rust_name,
+                default_size: match size.default {
+                    Some(Scalar::Int(n)) => Some(n),
+                    _ => None,
+                },
+                size: size.rust_name,
+                total: match &style.total {
+                    Some(total) => Some(field(response, &total.value)?.rust_name),
+                    None => None,
+                },
+            })
+        }
+        None => None,
+    };
+    let token = match &p.token {
+        Some(style) => Some(TokenPaging {
+            token: field(params, &style.token.value)?.rust_name,
+            next_token: field(response, &style.next_token.value)?.rust_name,
+            size: match &style.size {
+                Some(size) => Some(field(params, &size.value)?.rust_name),
+                None => None,
+            },
+        }),
+        None => None,
+    };
+    Some(Pagination { items: items.rust_name, item_type: *item_type, page_number, token })
 }
 
 fn rule(r: &spec::RuleSpec, params: &[Field]) -> Rule {

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::spec::{
-    Constraints, Deprecation, EnumValueSpec, ErrorSpec, FieldSpec, Location, OperationSpec, RuleSpec, Scalar,
-    ServiceSpec, Span, Spanned, TypeKind, TypeSpec, VariantSpec,
+    Constraints, Deprecation, EnumValueSpec, ErrorSpec, FieldSpec, Location, OperationSpec, PageNumberSpec,
+    PaginationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned, TokenPagingSpec, TypeKind, TypeSpec, VariantSpec,
 };
 use crate::yaml::{self, Node, NodeKind, ScalarNode, ScalarStyle};
 
@@ -83,8 +83,24 @@ pub const OPERATION_KEYS: Keys<'static> = Keys {
         "rules",
         "response",
         "errors",
+        "pagination",
     ]],
     required: &["name", "summary", "idempotent"],
+};
+
+/// `pagination:` of an operation.
+pub const PAGINATION_KEYS: Keys<'static> =
+    Keys { what: "`pagination`", groups: &[&["items", "page_number", "token"]], required: &["items"] };
+
+/// `pagination.page_number`.
+pub const PAGE_NUMBER_KEYS: Keys<'static> =
+    Keys { what: "`pagination.page_number`", groups: &[&["page", "size", "total"]], required: &["page", "size"] };
+
+/// `pagination.token`.
+pub const TOKEN_PAGING_KEYS: Keys<'static> = Keys {
+    what: "`pagination.token`",
+    groups: &[&["token", "next_token", "size"]],
+    required: &["token", "next_token"],
 };
 
 /// An entry of `parameters`.
@@ -390,6 +406,7 @@ impl Reader {
         let rules = self.list_of(site, &map, "rules", |r, s, n, _| r.rule(s, n));
         let response = self.list_of(site, &map, "response", |r, s, n, _| r.field(s, n, Role::Response));
         let errors = self.list_of(site, &map, "errors", Reader::error);
+        let pagination = map.get("pagination").and_then(|e| self.pagination(site, e));
         Some(OperationSpec {
             file: file.to_path_buf(),
             name: name?,
@@ -403,7 +420,28 @@ impl Reader {
             rules,
             response,
             errors,
+            pagination,
         })
+    }
+
+    fn pagination(&mut self, site: &Site<'_>, entry: Entry<'_>) -> Option<PaginationSpec> {
+        let map = self.mapping(site, entry.value, &PAGINATION_KEYS)?;
+        let items = self.text_of(site, &map, "items");
+        let page_number = map.get("page_number").and_then(|e| {
+            let style = self.mapping(site, e.value, &PAGE_NUMBER_KEYS)?;
+            let page = self.text_of(site, &style, "page");
+            let size = self.text_of(site, &style, "size");
+            let total = self.text_of(site, &style, "total");
+            Some(PageNumberSpec { span: e.key_span, page: page?, size: size?, total })
+        });
+        let token = map.get("token").and_then(|e| {
+            let style = self.mapping(site, e.value, &TOKEN_PAGING_KEYS)?;
+            let token = self.text_of(site, &style, "token");
+            let next_token = self.text_of(site, &style, "next_token");
+            let size = self.text_of(site, &style, "size");
+            Some(TokenPagingSpec { span: e.key_span, token: token?, next_token: next_token?, size })
+        });
+        Some(PaginationSpec { span: entry.key_span, items: items?, page_number, token })
     }
 
     fn deprecation(&mut self, site: &Site<'_>, entry: Entry<'_>) -> Option<Deprecation> {

@@ -93,6 +93,47 @@ pub struct OperationSpec {
     pub response: Vec<FieldSpec>,
     /// Known error codes.
     pub errors: Vec<ErrorSpec>,
+    /// How the operation pages through a long list, when it does.
+    pub pagination: Option<PaginationSpec>,
+}
+
+/// `pagination:` of an operation that returns a long list page by page. One or both styles.
+#[derive(Clone, Debug)]
+pub struct PaginationSpec {
+    /// Where the `pagination` key is.
+    pub span: Span,
+    /// The response field (a list) holding each page's items.
+    pub items: Spanned<String>,
+    /// Paging by page number.
+    pub page_number: Option<PageNumberSpec>,
+    /// Paging by continuation token.
+    pub token: Option<TokenPagingSpec>,
+}
+
+/// `page_number: { page: PageNumber, size: PageSize, total: TotalRecordCount }`.
+#[derive(Clone, Debug)]
+pub struct PageNumberSpec {
+    /// Where the style's key is.
+    pub span: Span,
+    /// Request parameter holding the page number (from 1).
+    pub page: Spanned<String>,
+    /// Request parameter holding the page size.
+    pub size: Spanned<String>,
+    /// Response field holding the number of items in all pages, when the service reports it.
+    pub total: Option<Spanned<String>>,
+}
+
+/// `token: { token: NextToken, next_token: NextToken, size: MaxResults }`.
+#[derive(Clone, Debug)]
+pub struct TokenPagingSpec {
+    /// Where the style's key is.
+    pub span: Span,
+    /// Request parameter carrying the token of the page wanted.
+    pub token: Spanned<String>,
+    /// Response field carrying the next page's token; absent or empty on the last page.
+    pub next_token: Spanned<String>,
+    /// Request parameter holding the page size, when there is one.
+    pub size: Option<Spanned<String>>,
 }
 
 /// `deprecated: { note: ... }`.

@@ -434,3 +434,34 @@ fn yml_extension() {
         &["operations/Op.yml:0:0 [-] [-] operation files must end in `.yaml`; rename this `.yml` file"],
     );
 }
+
+/// `pagination` names parameters and response fields that must exist with the right types; its keys are
+/// checked like any other.
+#[test]
+fn pagination_problems() {
+    expect(
+        "pagination",
+        &["operations/ListThings.yaml:22:5 [ListThings] [-] unknown key `colour` in `pagination.token`"],
+    );
+}
+
+/// Once it parses, every name `pagination` uses is checked at once.
+#[test]
+fn pagination_names_and_types() {
+    let dir = case_dir("pagination");
+    let text =
+        std::fs::read_to_string(dir.join("operations/ListThings.yaml")).unwrap().replace("    colour: red\n", "");
+    let diagnostics = codegen::load::load_operation_str(&dir.join("operations/ListThings.yaml"), &text).unwrap_err();
+    let rendered: Vec<String> = diagnostics.0.iter().map(|d| render(d, &dir)).collect();
+    assert_eq!(
+        rendered,
+        [
+            "operations/ListThings.yaml:14:10 [ListThings] [-] pagination: `Things` must be a list response field",
+            "operations/ListThings.yaml:16:11 [ListThings] [-] pagination: `PageNumber` must be an optional int32 or int64 request parameter",
+            "operations/ListThings.yaml:17:11 [ListThings] [-] pagination: `PageSize` must be an optional int32 or int64 request parameter",
+            "operations/ListThings.yaml:18:12 [ListThings] [-] pagination: there is no response field `Total`",
+            "operations/ListThings.yaml:20:12 [ListThings] [-] pagination: there is no request parameter `NextToken`",
+            "operations/ListThings.yaml:21:17 [ListThings] [-] pagination: there is no response field `NextToken`",
+        ]
+    );
+}

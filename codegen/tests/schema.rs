@@ -82,6 +82,10 @@ fn the_operation_schema_has_the_parsers_keys_at_every_level() {
     let definitions = &root["definitions"];
     assert_matches("an operation file", &root, &parse::OPERATION_KEYS);
     assert_matches("deprecated", &root["properties"]["deprecated"], &parse::DEPRECATION_KEYS);
+    let pagination = &root["properties"]["pagination"];
+    assert_matches("pagination", pagination, &parse::PAGINATION_KEYS);
+    assert_matches("pagination.page_number", &pagination["properties"]["page_number"], &parse::PAGE_NUMBER_KEYS);
+    assert_matches("pagination.token", &pagination["properties"]["token"], &parse::TOKEN_PAGING_KEYS);
     assert_matches("a parameter", &definitions["parameter"], &parse::PARAMETER_KEYS);
     assert_matches("a response field", &definitions["response_field"], &parse::RESPONSE_FIELD_KEYS);
     assert_matches("an object field", &definitions["object_field"], &parse::OBJECT_FIELD_KEYS);

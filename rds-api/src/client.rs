@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use crate::credentials::{redact_token, Credentials};
 use crate::error::{Error, ResponseError, ServiceError, TransportError};
-use crate::runtime::{ErrorCode, Method, Operation, Params};
+use crate::runtime::{ErrorCode, Method, Operation, Paginated, Params};
 use crate::signing;
+use futures_util::{Stream, TryStreamExt};
 
 /// The endpoint used when none is set: the central RDS endpoint, as `api-specs/service.yaml` declares it.
 pub use crate::operations::DEFAULT_ENDPOINT;
@@ -306,6 +307,43 @@ impl Client {
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Response, Error<O::ErrorCode>> {
         let prepared = self.prepare(op)?;
         self.send_prepared::<O>(&prepared).await
+    }
+
+    /// Every page of a paginated list, starting with `first`, fetched lazily: the next request is sent only
+    /// when the stream is polled past the previous page, and the stream ends after the last page. The first
+    /// error ends it too.
+    ///
+    /// Which paging style is used follows `first`: an operation that pages both by number and by token
+    /// (DescribeDBInstances) pages by token when `first` sets a token-paging parameter.
+    pub fn pages<O: Paginated + 'static>(
+        &self,
+        first: O,
+    ) -> impl Stream<Item = Result<O::Response, Error<O::ErrorCode>>> + Send + 'static {
+        let client = self.clone();
+        futures_util::stream::try_unfold(Some(first), move |state| {
+            let client = client.clone();
+            async move {
+                let Some(request) = state else {
+                    return Ok(None);
+                };
+                let response = client.send(&request).await?;
+                let next = request.next_page(&response);
+                Ok(Some((response, next)))
+            }
+        })
+    }
+
+    /// Every item of every page of a paginated list (see [`pages`](Self::pages)), in order, fetched lazily.
+    pub fn items<O: Paginated + 'static>(
+        &self,
+        first: O,
+    ) -> impl Stream<Item = Result<O::Item, Error<O::ErrorCode>>> + Send + 'static
+    where
+        O::Item: Send + 'static,
+    {
+        self.pages(first)
+            .map_ok(|page| futures_util::stream::iter(O::into_items(page).into_iter().map(Ok)))
+            .try_flatten()
     }
 
     /// Sends a request signed earlier by [`prepare`](Self::prepare) or [`prepare_at`](Self::prepare_at), as

@@ -382,3 +382,81 @@ fn a_server_reports_values_of_the_wrong_type_then_the_spec_rules() {
     let err = CreateWidgetRequest::from_params(&BTreeMap::new()).unwrap_err();
     assert_eq!(rules(&err.violations), vec![("OwnerWidgetId", &Rule::Required), ("Spec", &Rule::Required)]);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Pagination declared in the spec: pages are fetched lazily, in both styles, and the stream ends.
+
+/// Serves `total` widgets `w-0`.. in pages: by number (PageNumber/PageSize, with TotalCount) or, when the
+/// request carries a NextToken, by token (`t<offset>`).
+fn paging_server(total: usize) -> impl Fn(&support::RecordedRequest) -> CannedResponse + Send + Sync + 'static {
+    move |request| {
+        let params = request.query_params();
+        let size: usize = params.get("PageSize").map_or(30, |s| s.parse().unwrap());
+        let (start, token_style) = match params.get("NextToken") {
+            Some(token) => (token.trim_start_matches('t').parse::<usize>().unwrap(), true),
+            None => ((params.get("PageNumber").map_or(1, |p| p.parse::<usize>().unwrap()) - 1) * size, false),
+        };
+        let end = (start + size).min(total);
+        let items: Vec<String> = (start..end).map(|i| format!(r#"{{"WidgetId":"w-{i}"}}"#)).collect();
+        let next = if token_style && end < total { format!(r#","NextToken":"t{end}""#) } else { String::new() };
+        let body =
+            format!(r#"{{"RequestId":"p","TotalCount":{total}{next},"Items":{{"Widget":[{}]}}}}"#, items.join(","));
+        CannedResponse::json(200, &body)
+    }
+}
+
+#[tokio::test]
+async fn pages_by_number_until_the_total_lazily() {
+    use futures_util::{StreamExt, TryStreamExt};
+
+    let server = TestServer::start_with(paging_server(95)).await;
+    let client = client(&server);
+    let first = DescribeWidgetsRequest::builder().region_id("cn-hangzhou").page_size(30).build().unwrap();
+
+    let mut pages = Box::pin(client.pages(first.clone()));
+    let page = pages.next().await.unwrap().unwrap();
+    assert_eq!(page.widgets.len(), 30);
+    assert_eq!(server.requests().len(), 1, "only the first page is fetched before the stream is polled again");
+    drop(pages);
+
+    let ids: Vec<String> = client.items(first).map_ok(|w| w.widget_id).try_collect().await.unwrap();
+    let expected: Vec<String> = (0..95).map(|i| format!("w-{i}")).collect();
+    assert_eq!(ids, expected);
+    let numbers: Vec<String> = server.requests()[1..]
+        .iter()
+        .map(|r| r.query_params().get("PageNumber").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        numbers,
+        ["", "2", "3", "4"].map(String::from),
+        "the first page as asked, then 2..4; 4 * 30 >= 95 ends it"
+    );
+}
+
+#[tokio::test]
+async fn pages_by_token_until_no_token() {
+    use futures_util::TryStreamExt;
+
+    let server = TestServer::start_with(paging_server(70)).await;
+    let client = client(&server);
+    let first =
+        DescribeWidgetsRequest::builder().region_id("cn-hangzhou").page_size(30).next_token("t0").build().unwrap();
+    let pages: Vec<_> = client.pages(first).try_collect().await.unwrap();
+    assert_eq!(pages.iter().map(|p| p.widgets.len()).collect::<Vec<_>>(), [30, 30, 10]);
+    let tokens: Vec<String> = server.requests().iter().map(|r| r.query_params()["NextToken"].clone()).collect();
+    assert_eq!(tokens, ["t0", "t30", "t60"]);
+}
+
+#[tokio::test]
+async fn an_error_ends_the_stream_with_that_error() {
+    use futures_util::TryStreamExt;
+
+    let server = TestServer::start(CannedResponse::json(
+        400,
+        r#"{"RequestId":"e","Code":"InvalidRegionId.NotFound","Message":"no"}"#,
+    ))
+    .await;
+    let first = DescribeWidgetsRequest::builder().region_id("cn-nowhere").build().unwrap();
+    let err = client(&server).items(first).try_collect::<Vec<_>>().await.unwrap_err();
+    assert_eq!(err.kind().map(|k| k.to_string()).as_deref(), Some("InvalidRegionId.NotFound"));
+}

@@ -2,6 +2,7 @@
 
 mod docs;
 mod errors;
+mod paginate;
 mod request;
 mod response;
 mod server;
@@ -186,9 +187,11 @@ fn operation_file(op: &Operation, ctx: &Ctx) -> TokenStream {
     let response = response::emit(op, ctx);
     let errors = errors::operation_enum(op, ctx);
     let server = server::emit(op, ctx);
+    let paginated = paginate::emit(op, ctx);
     quote! {
         #doc
         #request
+        #paginated
         #response
         #errors
         #(#types)*

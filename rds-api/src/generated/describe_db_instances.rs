@@ -655,6 +655,33 @@ impl ::rds_api::runtime::Operation for DescribeDbInstancesRequest {
         }
     }
 }
+impl ::rds_api::runtime::Paginated for DescribeDbInstancesRequest {
+    type Item = DbInstance;
+    fn next_page(&self, response: &Self::Response) -> Option<Self> {
+        if self.next_token.is_some() || self.max_results.is_some() {
+            let token = response
+                .next_token
+                .as_deref()
+                .filter(|token| !token.is_empty())?;
+            let mut next = self.clone();
+            next.next_token = Some(token.to_owned());
+            Some(next)
+        } else {
+            let page = ::rds_api::runtime::next_page_number(
+                self.page_number.map(i64::from),
+                Some(self.page_size.map_or(30i64, i64::from)),
+                response.instances.len(),
+                response.total_record_count.map(i64::from),
+            )?;
+            let mut next = self.clone();
+            next.page_number = Some(page.try_into().ok()?);
+            Some(next)
+        }
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.instances
+    }
+}
 /// Response of `DescribeDBInstances`.
 #[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
 #[serde(crate = "::rds_api::runtime::serde")]

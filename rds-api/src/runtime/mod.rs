@@ -6,6 +6,7 @@
 //! * [`Params`] and [`ParamValue`], which turn a request into flat wire parameters (`Name`, `Name.1`, JSON text);
 //! * [`Validator`], which collects every constraint violation of a request before any I/O, as a
 //!   [`ValidationError`];
+//! * [`Paginated`], implemented by requests whose spec declares `pagination:`;
 //! * [`de`], lenient response decoding (numbers as strings, strings as numbers, wrapped lists);
 //! * [`json`], serialization helpers for JSON-typed parameters;
 //! * [`FromParams`] and [`ParamReader`], the server side: wire parameters back into a generated request
@@ -22,10 +23,12 @@ pub mod de;
 mod from_params;
 pub mod json;
 mod operation;
+mod paginate;
 mod params;
 mod validate;
 
 pub use from_params::{parse_bool, FromParams, ParamReader};
 pub use operation::{ErrorCode, Location, Method, Operation};
+pub use paginate::{next_page_number, Paginated};
 pub use params::{ParamValue, Params};
 pub use validate::{Rule, ValidationError, Validator, Violation};

@@ -46,6 +46,10 @@ pub struct DescribeWidgetsRequest {
     ///
     /// Wire name: `WidgetId` (optional). Constraints: at most 3 items; items unique.
     pub widget_id: Option<Vec<String>>,
+    /// Token paging.
+    ///
+    /// Wire name: `NextToken` (optional).
+    pub next_token: Option<String>,
     /// Lower-case wire name, kept exactly.
     ///
     /// Wire name: `proxyId` (optional).
@@ -72,6 +76,7 @@ pub struct DescribeWidgetsRequestBuilder {
     verbose: Option<bool>,
     status: Option<Status>,
     widget_id: Option<Vec<String>>,
+    next_token: Option<String>,
     proxy_id: Option<String>,
     r#type: Option<String>,
 }
@@ -132,6 +137,13 @@ impl DescribeWidgetsRequestBuilder {
         self.widget_id = Some(values.into_iter().collect());
         self
     }
+    /// Token paging.
+    ///
+    /// Wire name: `NextToken` (optional).
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
     /// Lower-case wire name, kept exactly.
     ///
     /// Wire name: `proxyId` (optional).
@@ -174,6 +186,7 @@ impl DescribeWidgetsRequestBuilder {
             verbose: self.verbose,
             status: self.status,
             widget_id: self.widget_id,
+            next_token: self.next_token,
             proxy_id: self.proxy_id,
             r#type: self.r#type,
         })
@@ -288,12 +301,42 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
         if let Some(value) = &self.widget_id {
             params.put_list(::rds_api::runtime::Location::Query, "WidgetId", value);
         }
+        if let Some(value) = &self.next_token {
+            params.put(::rds_api::runtime::Location::Query, "NextToken", value);
+        }
         if let Some(value) = &self.proxy_id {
             params.put(::rds_api::runtime::Location::Query, "proxyId", value);
         }
         if let Some(value) = &self.r#type {
             params.put(::rds_api::runtime::Location::Query, "Type", value);
         }
+    }
+}
+impl ::rds_api::runtime::Paginated for DescribeWidgetsRequest {
+    type Item = Widget;
+    fn next_page(&self, response: &Self::Response) -> Option<Self> {
+        if self.next_token.is_some() {
+            let token = response
+                .next_token
+                .as_deref()
+                .filter(|token| !token.is_empty())?;
+            let mut next = self.clone();
+            next.next_token = Some(token.to_owned());
+            Some(next)
+        } else {
+            let page = ::rds_api::runtime::next_page_number(
+                self.page_number.map(i64::from),
+                Some(self.page_size.map_or(30i64, i64::from)),
+                response.widgets.len(),
+                response.total_count.map(i64::from),
+            )?;
+            let mut next = self.clone();
+            next.page_number = Some(page.try_into().ok()?);
+            Some(next)
+        }
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.widgets
     }
 }
 /// Response of `DescribeWidgets`.
@@ -315,6 +358,15 @@ pub struct DescribeWidgetsResponse {
         deserialize_with = "::rds_api::runtime::de::decode"
     )]
     pub total_count: Option<i64>,
+    /// The `NextToken` value.
+    ///
+    /// Wire name: `NextToken`.
+    #[serde(
+        rename = "NextToken",
+        default,
+        deserialize_with = "::rds_api::runtime::de::decode"
+    )]
+    pub next_token: Option<String>,
     /// The `Items` value.
     ///
     /// Wire name: `Items`.
@@ -573,6 +625,9 @@ impl ::rds_api::runtime::FromParams for DescribeWidgetsRequest {
             .list("WidgetId", "String item", |text: &str| Some(text.to_owned()))
         {
             builder = builder.widget_id(value);
+        }
+        if let Some(value) = reader.string("NextToken") {
+            builder = builder.next_token(value);
         }
         if let Some(value) = reader.string("proxyId") {
             builder = builder.proxy_id(value);
