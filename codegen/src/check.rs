@@ -16,8 +16,8 @@ use crate::names::{
 };
 use crate::parse::{file_stem, show, Site};
 use crate::spec::{
-    EnumValueSpec, ErrorSpec, FieldSpec, OperationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned, SpecSet,
-    TypeKind, TypeSpec, VariantSpec,
+    EnumValueSpec, ErrorSpec, FieldSpec, ModelSpec, OperationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned,
+    SpecSet, TypeKind, TypeSpec, VariantSpec,
 };
 
 /// Every problem of a loaded spec directory.
@@ -103,6 +103,75 @@ pub fn check_operations(ops: &[OperationSpec]) -> Vec<Diagnostic> {
         }
     }
     c.out
+}
+
+/// The problems of the shared models and of the references to them: each model on its own, then every
+/// `model:` reference of every operation (the model exists; in a flattened request value only an enum
+/// model fits).
+pub fn check_models(models: &[ModelSpec], ops: &[OperationSpec]) -> Vec<Diagnostic> {
+    let mut c = Checker::default();
+    let mut seen: HashMap<&str, &ModelSpec> = HashMap::new();
+    for model in models {
+        let site = Site::new(&model.file);
+        let name = &model.name;
+        c.explicit_name(&site, "name", name, Case::UpperCamel);
+        if name.value != file_stem(&model.file) {
+            let message = format!("the model `{}` must be in a file named {}.yaml", name.value, name.value);
+            c.report(&site, name.span, message);
+        }
+        if seen.insert(&name.value, model).is_some() {
+            c.report(&site, name.span, format!("model `{}` is defined twice", name.value));
+        }
+        if !matches!(model.ty.kind.value, TypeKind::Enum | TypeKind::Object | TypeKind::OneOf) {
+            let message = format!("a model must be an enum, object or one_of, found {}", model.ty.kind.value.keyword());
+            c.report(&site, model.ty.kind.span, message);
+        }
+        c.ty(&site, &model.ty, Context { side: Side::Response, top: false, in_json: false });
+    }
+    for op in ops {
+        let site = Site::new(&op.file).operation(&op.name.value);
+        for field in &op.parameters {
+            let flattened = field.ty.kind.value != TypeKind::Json;
+            c.model_refs(&site.parameter(&field.name.value), &field.ty, &seen, flattened);
+        }
+        for field in &op.response {
+            c.model_refs(&site.parameter(&field.name.value), &field.ty, &seen, false);
+        }
+    }
+    c.out
+}
+
+impl Checker {
+    fn model_refs(&mut self, site: &Site<'_>, t: &TypeSpec, models: &HashMap<&str, &ModelSpec>, flattened: bool) {
+        if let Some(name) = &t.model {
+            match models.get(name.value.as_str()) {
+                None => {
+                    let message = format!("there is no model `{}` (a file models/{}.yaml)", name.value, name.value);
+                    self.report(site, name.span, message);
+                }
+                Some(model) if flattened && model.ty.kind.value != TypeKind::Enum => {
+                    let message = format!(
+                        "model `{}` is {}: in a request, only enum models can be sent outside a `json` parameter",
+                        name.value,
+                        model.ty.kind.value.keyword()
+                    );
+                    self.report(site, name.span, message);
+                }
+                Some(_) => {}
+            }
+        }
+        let nested = t.items.iter().chain(&t.value).map(|inner| (inner, flattened));
+        let schema = t.schema.iter().map(|inner| (inner, false));
+        for (inner, flattened) in nested.chain(schema) {
+            self.model_refs(site, inner, models, flattened);
+        }
+        for field in &t.fields {
+            self.model_refs(site, &field.ty, models, flattened);
+        }
+        for variant in &t.variants {
+            self.model_refs(site, &variant.ty, models, flattened);
+        }
+    }
 }
 
 /// What a field named by `pagination` must be.
@@ -277,6 +346,7 @@ fn applies_to(key: &str) -> &'static [TypeKind] {
         "variants" => &[OneOf],
         "schema" => &[Json],
         "type_name" => &[Enum, Object, OneOf],
+        "model" => &[Model],
         _ => &[],
     }
 }
@@ -303,6 +373,7 @@ fn present_keys(t: &TypeSpec) -> Vec<(&'static str, Span)> {
         ("schema", t.schema.as_ref().map(|s| s.span)),
         ("wrapper", t.wrapper.as_ref().map(|w| w.span)),
         ("type_name", t.type_name.as_ref().map(|n| n.span)),
+        ("model", t.model.as_ref().map(|n| n.span)),
     ];
     candidates.into_iter().filter_map(|(key, span)| Some((key, span?))).collect()
 }
@@ -523,6 +594,9 @@ impl Checker {
             TypeKind::Object => self.object(site, t, ctx),
             TypeKind::OneOf => self.one_of(site, t, ctx),
             TypeKind::Json => self.json(site, t, ctx),
+            // Whether the model exists, and fits where it is used, is checked across files (`check_models`).
+            TypeKind::Model if t.model.is_none() => self.report(site, t.span, "a model type needs `model: Name`"),
+            TypeKind::Model => {}
             TypeKind::String | TypeKind::Int32 | TypeKind::Int64 | TypeKind::Boolean | TypeKind::Float => {}
         }
     }
@@ -712,7 +786,7 @@ impl Checker {
     fn value_fits(&mut self, site: &Site<'_>, key: &str, value: &Spanned<Scalar>, t: &TypeSpec) {
         let kind = t.kind.value;
         let problem = match kind {
-            TypeKind::List | TypeKind::Map | TypeKind::Object | TypeKind::OneOf => {
+            TypeKind::List | TypeKind::Map | TypeKind::Object | TypeKind::OneOf | TypeKind::Model => {
                 let kind = kind.keyword();
                 Some(format!("`{key}` does not apply to type {kind} (only to scalar, enum and json types)"))
             }

@@ -9,9 +9,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::check::{check_operation, check_operations, check_service};
+use crate::check::{check_models, check_operation, check_operations, check_service};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::parse::{parse_operation, parse_service};
+use crate::parse::{parse_model, parse_operation, parse_service};
 use crate::spec::{OperationSpec, ServiceSpec, Span, SpecSet};
 
 /// A spec file's path and text.
@@ -28,16 +28,23 @@ pub struct SourceFile {
 pub fn load_dir(dir: &Path) -> Result<SpecSet, Diagnostics> {
     let mut problems = Vec::new();
     let service = read(&dir.join("service.yaml"), &mut problems);
-    let operations = operation_paths(&dir.join("operations"), &mut problems)
+    let operations = yaml_paths(&dir.join("operations"), &mut problems)
         .into_iter()
         .filter_map(|path| read(&path, &mut problems))
         .collect();
-    load(service, operations, problems)
+    // Shared models are optional: a spec set without any has no `models/` directory.
+    let models_dir = dir.join("models");
+    let models = if models_dir.is_dir() {
+        yaml_paths(&models_dir, &mut problems).into_iter().filter_map(|path| read(&path, &mut problems)).collect()
+    } else {
+        Vec::new()
+    };
+    load(service, operations, models, problems)
 }
 
 /// Like [`load_dir`], from texts already in memory; operations are sorted by file name.
 pub fn load_sources(service: SourceFile, operations: Vec<SourceFile>) -> Result<SpecSet, Diagnostics> {
-    load(Some(service), operations, Vec::new())
+    load(Some(service), operations, Vec::new(), Vec::new())
 }
 
 /// Parses and checks one `service.yaml` text.
@@ -64,18 +71,31 @@ fn finish<T>(spec: T, check: impl Fn(&T) -> Vec<Diagnostic>) -> Result<T, Diagno
 fn load(
     service: Option<SourceFile>,
     mut operations: Vec<SourceFile>,
+    mut models: Vec<SourceFile>,
     mut problems: Vec<Diagnostic>,
 ) -> Result<SpecSet, Diagnostics> {
     // The order of operations shows in generated code, so it must not depend on the filesystem.
     operations.sort_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
+    models.sort_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
+    let models: Vec<_> = models
+        .iter()
+        .filter_map(|m| match parse_model(&m.path, &m.text) {
+            Ok(model) => Some(model),
+            Err(found) => {
+                problems.extend(found);
+                None
+            }
+        })
+        .collect();
     let service = service.and_then(|s| parsed(parse_service(&s.path, &s.text), check_service, &mut problems));
     let operations: Vec<_> = operations
         .iter()
         .filter_map(|op| parsed(parse_operation(&op.path, &op.text), check_operation, &mut problems))
         .collect();
     problems.extend(check_operations(&operations));
+    problems.extend(check_models(&models, &operations));
     match service {
-        Some(service) if problems.is_empty() => Ok(SpecSet { service, operations }),
+        Some(service) if problems.is_empty() => Ok(SpecSet { service, models, operations }),
         _ => Err(Diagnostics(problems).sorted()),
     }
 }
@@ -98,9 +118,9 @@ fn parsed<T>(
     }
 }
 
-/// The `.yaml` files of the operations directory. A `.yml` file is reported rather than skipped, since its
+/// The `.yaml` files of a spec directory (`operations/`, `models/`). A `.yml` file is reported rather than skipped, since its
 /// author surely meant it to be loaded; other files (a README) and hidden files are ignored.
-fn operation_paths(dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+fn yaml_paths(dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {

@@ -19,6 +19,8 @@ pub struct Api {
     pub service: Service,
     /// Sorted by wire name, so output order never depends on the file system.
     pub operations: Vec<Operation>,
+    /// Shared models (and the inline types written inside them), by Rust name.
+    pub models: BTreeMap<String, NamedType>,
 }
 
 /// HTTP method of an operation.
@@ -107,13 +109,28 @@ pub struct Pagination {
 #[derive(Clone, Debug)]
 pub struct PageNumberPaging {
     /// The request's page-number field.
-    pub page: String,
+    pub page: IntField,
     /// The request's page-size field.
-    pub size: String,
+    pub size: IntField,
     /// The page size the service assumes when none is sent (the parameter's documented `default`).
     pub default_size: Option<i64>,
     /// The response's total-count field.
-    pub total: Option<String>,
+    pub total: Option<IntField>,
+}
+
+/// An integer field named by pagination: its Rust name and whether it is already an `i64`.
+#[derive(Clone, Debug)]
+pub struct IntField {
+    /// Rust field name.
+    pub name: String,
+    /// `i64` (else `i32`).
+    pub int64: bool,
+}
+
+impl IntField {
+    fn of(field: Field) -> IntField {
+        IntField { int64: matches!(field.ty.shape, Shape::Int64), name: field.rust_name }
+    }
 }
 
 /// Token paging, by Rust field names.
@@ -172,6 +189,8 @@ pub enum Shape {
     Float,
     /// A named type of the operation (enum, object or one_of).
     Named(String),
+    /// A shared model, by Rust name.
+    Model(String),
     /// `Vec<T>`; `wrapper` is the element key of Alibaba's wrapper object in responses.
     List {
         /// Element type.
@@ -328,6 +347,7 @@ pub fn build(set: &spec::SpecSet) -> Result<Api, Diagnostics> {
     let mut operations: Vec<Operation> =
         set.operations.iter().map(|op| OperationBuilder::new(op, &mut diagnostics).build(default_method)).collect();
     operations.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+    let models = models(set, &operations, &mut diagnostics);
     if !diagnostics.is_empty() {
         return Err(diagnostics.sorted());
     }
@@ -341,7 +361,121 @@ pub fn build(set: &spec::SpecSet) -> Result<Api, Diagnostics> {
             errors: service.errors.iter().map(error_case).collect(),
         },
         operations,
+        models,
     })
+}
+
+/// The shared models, with every inline type written inside them, each marked with the sides it is used on
+/// (a model only ever used in responses needs no encoding, and its enums keep unknown values).
+fn models(set: &spec::SpecSet, operations: &[Operation], diagnostics: &mut Diagnostics) -> BTreeMap<String, NamedType> {
+    let mut types = BTreeMap::new();
+    // Which model each named type came from, so that usage flags can be given per model file.
+    let mut origin: BTreeMap<String, String> = BTreeMap::new();
+    for model in &set.models {
+        let mut builder = OperationBuilder::for_models(&model.file, diagnostics);
+        builder.ty(&model.ty, Side::Response, &model.name.value, &model.name.value);
+        if let Some(top) = builder.types.get_mut(&model.name.value) {
+            top.description = text(&model.description);
+        }
+        for (name, t) in builder.types {
+            if types.contains_key(&name) {
+                let message = format!("the type `{name}` is defined by two model files; rename one (type_name)");
+                diagnostics.push(Diagnostic::new(&model.file, model.name.span, message));
+                continue;
+            }
+            origin.insert(name.clone(), model.name.value.clone());
+            types.insert(name, t);
+        }
+    }
+    // Usage: a model is used on a side when an operation uses it there, or a model used there contains it.
+    let mut used: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    for op in operations {
+        for (fields, request) in [(&op.params, true), (&op.response, false)] {
+            let mut found = Vec::new();
+            for f in fields {
+                model_refs(&f.ty, &op.types, &mut found);
+            }
+            for name in found {
+                mark(&mut used, &name, request);
+            }
+        }
+    }
+    loop {
+        let before = used.clone();
+        for (name, t) in &types {
+            let Some(&(request, response)) = origin.get(name).and_then(|m| before.get(m)) else {
+                continue;
+            };
+            let mut found = Vec::new();
+            for ty in named_children(t) {
+                model_refs(ty, &types, &mut found);
+            }
+            for inner in found {
+                if request {
+                    mark(&mut used, &inner, true);
+                }
+                if response {
+                    mark(&mut used, &inner, false);
+                }
+            }
+        }
+        if used == before {
+            break;
+        }
+    }
+    for (name, t) in &mut types {
+        let (request, response) = origin.get(name).and_then(|m| used.get(m)).copied().unwrap_or_default();
+        t.in_request = request;
+        t.in_response = response;
+    }
+    types
+}
+
+fn mark(used: &mut BTreeMap<String, (bool, bool)>, name: &str, request: bool) {
+    let entry = used.entry(name.to_owned()).or_default();
+    if request {
+        entry.0 = true;
+    } else {
+        entry.1 = true;
+    }
+}
+
+/// The types directly inside a named type.
+fn named_children(t: &NamedType) -> Vec<&Type> {
+    match &t.kind {
+        NamedKind::Enum(_) => Vec::new(),
+        NamedKind::Object(fields) => fields.iter().map(|f| &f.ty).collect(),
+        NamedKind::OneOf(variants) => variants.iter().map(|v| &v.ty).collect(),
+    }
+}
+
+/// The models `ty` refers to, looking through lists, maps, json values and the inline types of `scope`.
+fn model_refs(ty: &Type, scope: &BTreeMap<String, NamedType>, found: &mut Vec<String>) {
+    match &ty.shape {
+        Shape::Model(name) => found.push(name.clone()),
+        Shape::List { items: inner, .. } | Shape::Map { value: inner } | Shape::Json(inner) => {
+            model_refs(inner, scope, found)
+        }
+        Shape::Named(name) => {
+            if let Some(t) = scope.get(name) {
+                for child in named_children(t) {
+                    model_refs(child, scope, found);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The models an operation uses, directly or inside its inline types, sorted and once each.
+pub fn operation_models(op: &Operation) -> Vec<String> {
+    let mut found = Vec::new();
+    for f in op.params.iter().chain(&op.response) {
+        model_refs(&f.ty, &op.types, &mut found);
+    }
+    found.sort();
+    found.dedup();
+    found
 }
 
 fn text(s: &Option<spec::Spanned<String>>) -> Option<String> {
@@ -361,9 +495,12 @@ fn error_case(e: &spec::ErrorSpec) -> ErrorCase {
     }
 }
 
-/// Walks one operation, collecting its inline named types.
+/// Walks one operation (or one model file), collecting its inline named types.
 struct OperationBuilder<'a> {
-    spec: &'a spec::OperationSpec,
+    file: &'a std::path::Path,
+    /// The operation's wire name, for diagnostics; `None` in a model file.
+    operation: Option<&'a str>,
+    spec: Option<&'a spec::OperationSpec>,
     types: BTreeMap<String, NamedType>,
     /// Where each named type was first defined, to report a clash at the second definition.
     origins: BTreeMap<String, spec::Span>,
@@ -372,11 +509,29 @@ struct OperationBuilder<'a> {
 
 impl<'a> OperationBuilder<'a> {
     fn new(spec: &'a spec::OperationSpec, diagnostics: &'a mut Diagnostics) -> Self {
-        OperationBuilder { spec, types: BTreeMap::new(), origins: BTreeMap::new(), diagnostics }
+        OperationBuilder {
+            file: &spec.file,
+            operation: Some(&spec.name.value),
+            spec: Some(spec),
+            types: BTreeMap::new(),
+            origins: BTreeMap::new(),
+            diagnostics,
+        }
+    }
+
+    fn for_models(file: &'a std::path::Path, diagnostics: &'a mut Diagnostics) -> Self {
+        OperationBuilder {
+            file,
+            operation: None,
+            spec: None,
+            types: BTreeMap::new(),
+            origins: BTreeMap::new(),
+            diagnostics,
+        }
     }
 
     fn build(mut self, default_method: Method) -> Operation {
-        let op = self.spec;
+        let op = self.spec.expect("built from an operation");
         let type_prefix =
             op.rust_name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| names::rust_type_name(&op.name.value));
         let params: Vec<Field> = op.parameters.iter().map(|p| self.field(p, Side::Request, &p.name.value)).collect();
@@ -441,6 +596,7 @@ impl<'a> OperationBuilder<'a> {
                 let schema = t.schema.as_deref().map(|s| self.ty(s, side, fallback, top));
                 Shape::Json(Box::new(schema.unwrap_or_else(string_type)))
             }
+            TypeKind::Model => Shape::Model(t.model.as_ref().map(|m| m.value.clone()).unwrap_or_default()),
             TypeKind::Enum | TypeKind::Object | TypeKind::OneOf => {
                 let name = t.type_name.as_ref().map_or_else(|| fallback.to_owned(), |n| n.value.clone());
                 self.named(t, side, name, top)
@@ -488,17 +644,18 @@ impl<'a> OperationBuilder<'a> {
             }
         }
         if let Some(first) = self.origins.get(&name) {
-            let diagnostic = Diagnostic::new(
-                &self.spec.file,
+            let mut diagnostic = Diagnostic::new(
+                self.file,
                 t.span,
                 format!(
-                    "two inline types of this operation are both named `{name}` (the first at line {}); \
-                     set `rust_name` on one of them",
+                    "two inline types are both named `{name}` (the first at line {}); set `type_name` on one of them",
                     first.line
                 ),
             )
-            .operation(&self.spec.name.value)
             .parameter(top);
+            if let Some(op) = self.operation {
+                diagnostic = diagnostic.operation(op);
+            }
             self.diagnostics.push(diagnostic);
         } else {
             self.origins.insert(name.clone(), t.span);
@@ -547,14 +704,14 @@ fn pagination(p: &spec::PaginationSpec, params: &[Field], response: &[Field]) ->
         Some(style) => {
             let size = field(params, &style.size.value)?;
             Some(PageNumberPaging {
-                page: field(params, &style.page.value)?.rust_name,
+                page: IntField::of(field(params, &style.page.value)?),
                 default_size: match size.default {
                     Some(Scalar::Int(n)) => Some(n),
                     _ => None,
                 },
-                size: size.rust_name,
+                size: IntField::of(size),
                 total: match &style.total {
-                    Some(total) => Some(field(response, &total.value)?.rust_name),
+                    Some(total) => Some(IntField::of(field(response, &total.value)?)),
                     None => None,
                 },
             })

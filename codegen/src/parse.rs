@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::spec::{
-    Constraints, Deprecation, EnumValueSpec, ErrorSpec, FieldSpec, Location, OperationSpec, PageNumberSpec,
+    Constraints, Deprecation, EnumValueSpec, ErrorSpec, FieldSpec, Location, ModelSpec, OperationSpec, PageNumberSpec,
     PaginationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned, TokenPagingSpec, TypeKind, TypeSpec, VariantSpec,
 };
 use crate::yaml::{self, Node, NodeKind, ScalarNode, ScalarStyle};
@@ -48,6 +48,7 @@ const TYPE: &[&str] = &[
     "fields",
     "variants",
     "schema",
+    "model",
     "wrapper",
     "min",
     "max",
@@ -87,6 +88,10 @@ pub const OPERATION_KEYS: Keys<'static> = Keys {
     ]],
     required: &["name", "summary", "idempotent"],
 };
+
+/// A model file.
+pub const MODEL_KEYS: Keys<'static> =
+    Keys { what: "a model file", groups: &[&["name", "description"], TYPE], required: &["name", "type"] };
 
 /// `pagination:` of an operation.
 pub const PAGINATION_KEYS: Keys<'static> =
@@ -169,6 +174,21 @@ pub fn parse_operation(file: &Path, text: &str) -> Result<OperationSpec, Vec<Dia
     let site = Site::new(file).operation(name.unwrap_or(&stem));
     let mut reader = Reader::default();
     let spec = reader.document(&site, &doc).and_then(|root| reader.operation(&site, file, root));
+    reader.finish(&site, spec)
+}
+
+/// Parses a model file; on failure returns every problem found.
+pub fn parse_model(file: &Path, text: &str) -> Result<ModelSpec, Vec<Diagnostic>> {
+    let site = Site::new(file);
+    let mut reader = Reader::default();
+    let doc = yaml::parse(text);
+    let spec = reader.document(&site, &doc).and_then(|root| {
+        let map = reader.mapping(&site, root, &MODEL_KEYS)?;
+        let name = reader.text_of(&site, &map, "name");
+        let description = reader.text_of(&site, &map, "description");
+        let ty = reader.type_spec(&site, &map, map.get("type").map(|e| e.key_span));
+        Some(ModelSpec { file: file.to_path_buf(), name: name?, description, ty: ty? })
+    });
     reader.finish(&site, spec)
 }
 
@@ -503,6 +523,7 @@ impl Reader {
         let variants = self.list_of(site, map, "variants", |r, s, n, _| r.variant(s, n));
         // A json parameter's schema is its whole shape: paths inside it start at its fields.
         let schema = map.get("schema").and_then(|e| self.nested_type(site, e.value));
+        let model = self.text_of(site, map, "model");
         let wrapper = self.text_of(site, map, "wrapper");
         let constraints = self.constraints(site, map);
         Some(TypeSpec {
@@ -515,6 +536,7 @@ impl Reader {
             fields,
             variants,
             schema: schema.map(Box::new),
+            model,
             wrapper,
             constraints,
         })

@@ -202,6 +202,8 @@ pub enum TypeKind {
     OneOf,
     /// A request parameter sent as one JSON-encoded string; its shape is `schema`.
     Json,
+    /// A shared model (`model: Name`), defined once under `models/` and used by several operations.
+    Model,
 }
 
 impl TypeKind {
@@ -219,11 +221,12 @@ impl TypeKind {
             TypeKind::Object => "object",
             TypeKind::OneOf => "one_of",
             TypeKind::Json => "json",
+            TypeKind::Model => "model",
         }
     }
 
     /// Every keyword, in the order the docs list them.
-    pub const ALL: [TypeKind; 11] = [
+    pub const ALL: [TypeKind; 12] = [
         TypeKind::String,
         TypeKind::Int32,
         TypeKind::Int64,
@@ -235,6 +238,7 @@ impl TypeKind {
         TypeKind::Object,
         TypeKind::OneOf,
         TypeKind::Json,
+        TypeKind::Model,
     ];
 
     /// Parses a keyword.
@@ -265,6 +269,8 @@ pub struct TypeSpec {
     pub variants: Vec<VariantSpec>,
     /// `json`: the shape of the encoded value.
     pub schema: Option<Box<TypeSpec>>,
+    /// `model`: the name of the shared model.
+    pub model: Option<Spanned<String>>,
     /// `list` in a response: the element key of Alibaba's wrapper object (`{"Items":{"DBInstance":[...]}}`).
     pub wrapper: Option<Spanned<String>>,
     /// The constraints.
@@ -349,11 +355,26 @@ pub struct ErrorSpec {
     pub rust_name: Option<Spanned<String>>,
 }
 
+/// One file under `models/`: an enum, object or one_of that several operations share (`type: model`).
+#[derive(Clone, Debug)]
+pub struct ModelSpec {
+    /// The file it was read from.
+    pub file: PathBuf,
+    /// The model's Rust name (UpperCamelCase), which `model:` references use; equals the file stem.
+    pub name: Spanned<String>,
+    /// Rustdoc of the type.
+    pub description: Option<Spanned<String>>,
+    /// The type.
+    pub ty: TypeSpec,
+}
+
 /// Everything loaded from one spec directory.
 #[derive(Clone, Debug)]
 pub struct SpecSet {
     /// `service.yaml`.
     pub service: ServiceSpec,
+    /// One per file under `models/`, sorted by file name.
+    pub models: Vec<ModelSpec>,
     /// One per file under `operations/`, sorted by file name.
     pub operations: Vec<OperationSpec>,
 }

@@ -465,3 +465,19 @@ fn pagination_names_and_types() {
         ]
     );
 }
+
+/// Shared models: the file name, the kind of type, references to missing models, object models sent
+/// flattened, and `type: model` without `model`.
+#[test]
+fn model_problems() {
+    expect(
+        "models",
+        &[
+            "models/Colour.yaml:1:7 [-] [-] the model `Color` must be in a file named Color.yaml",
+            "models/Colour.yaml:2:7 [-] [-] a model must be an enum, object or one_of, found string",
+            "operations/Ship.yaml:7:12 [Ship] [Box] model `Box` is object: in a request, only enum models can be sent outside a `json` parameter",
+            "operations/Ship.yaml:10:12 [Ship] [Label] there is no model `Sticker` (a file models/Sticker.yaml)",
+            "operations/Ship.yaml:12:5 [Ship] [Wrap] a model type needs `model: Name`",
+        ],
+    );
+}

@@ -13,17 +13,19 @@ fn fixture_specs() -> PathBuf {
     workspace().join("tests/fixtures/specs")
 }
 
-/// Copies a spec directory, creating the operation files in the order given.
+/// Copies a spec directory, creating the operation and model files in the order given.
 fn copy_specs(from: &Path, to: &Path, reverse: bool) {
-    fs::create_dir_all(to.join("operations")).unwrap();
     fs::copy(from.join("service.yaml"), to.join("service.yaml")).unwrap();
-    let mut ops: Vec<PathBuf> = fs::read_dir(from.join("operations")).unwrap().map(|e| e.unwrap().path()).collect();
-    ops.sort();
-    if reverse {
-        ops.reverse();
-    }
-    for op in ops {
-        fs::copy(&op, to.join("operations").join(op.file_name().unwrap())).unwrap();
+    for sub in ["operations", "models"] {
+        fs::create_dir_all(to.join(sub)).unwrap();
+        let mut files: Vec<PathBuf> = fs::read_dir(from.join(sub)).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        if reverse {
+            files.reverse();
+        }
+        for file in files {
+            fs::copy(&file, to.join(sub).join(file.file_name().unwrap())).unwrap();
+        }
     }
 }
 
@@ -39,7 +41,7 @@ fn output_is_byte_identical_on_every_run_and_in_any_file_order() {
     assert_eq!(first, reversed);
 
     let names: Vec<&str> = first.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["mod.rs", "create_widget.rs", "describe_widgets.rs", "ping.rs"]);
+    assert_eq!(names, ["mod.rs", "models.rs", "create_widget.rs", "describe_widgets.rs", "ping.rs"]);
 }
 
 #[test]
@@ -73,10 +75,10 @@ fn check_writes_nothing_and_names_each_stale_or_missing_file() {
 
     let outcome = job.run(Mode::Check).unwrap();
     let names: Vec<_> = outcome.changed.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect();
-    assert_eq!(names, ["mod.rs", "create_widget.rs", "describe_widgets.rs", "ping.rs"]);
+    assert_eq!(names, ["mod.rs", "models.rs", "create_widget.rs", "describe_widgets.rs", "ping.rs"]);
     assert_eq!(fs::read_dir(out.path()).unwrap().count(), 0, "check mode must not write");
 
-    assert_eq!(job.run(Mode::Write).unwrap().changed.len(), 4);
+    assert_eq!(job.run(Mode::Write).unwrap().changed.len(), 5);
     assert!(job.run(Mode::Check).unwrap().is_clean());
 
     let ping = out.path().join("ping.rs");

@@ -93,6 +93,7 @@ fn the_operation_schema_has_the_parsers_keys_at_every_level() {
     assert_matches("a variant", &definitions["variant"], &parse::VARIANT_KEYS);
     assert_matches("an enum value", &definitions["enum_value"], &parse::ENUM_VALUE_KEYS);
     assert_matches("an error", &definitions["error"], &parse::ERROR_KEYS);
+    assert_matches("a model file", &definitions["model"], &parse::MODEL_KEYS);
     let rule_keys = key_set(parse::rule_kinds().chain(["description"]));
     assert_eq!(property_names(&definitions["rule"]), rule_keys, "properties of a rule");
 }
@@ -112,11 +113,18 @@ fn the_real_specs_use_the_schemas() {
     for entry in std::fs::read_dir(dir.join("operations")).expect("operations/") {
         files.push((entry.expect("an entry").path(), "../schema/operation.schema.json"));
     }
+    for entry in std::fs::read_dir(dir.join("models")).expect("models/") {
+        files.push((entry.expect("an entry").path(), "../schema/operation.schema.json#/definitions/model"));
+    }
     for (file, schema_path) in files {
         let text = std::fs::read_to_string(&file).expect("readable");
         let first_line = text.lines().next().unwrap_or_default();
         assert_eq!(first_line, format!("# yaml-language-server: $schema={schema_path}"), "{}", file.display());
-        let properties = property_names(&read_json(&file.parent().expect("a directory").join(schema_path)));
+        let (path, pointer) = schema_path.split_once('#').unwrap_or((schema_path, ""));
+        let root = read_json(&file.parent().expect("a directory").join(path));
+        let schema =
+            if pointer.is_empty() { root } else { root.pointer(pointer).expect("the pointer resolves").clone() };
+        let properties = property_names(&schema);
         let document = yaml::parse(&text);
         let Some(NodeKind::Mapping(entries)) = document.root.map(|r| r.kind) else {
             panic!("{} is not a mapping", file.display());

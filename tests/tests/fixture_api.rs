@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use integration_tests::fixture_api::create_widget::{Color, Parts, WidgetSpec};
 use integration_tests::fixture_api::describe_widgets::{Status, WidgetStatus};
+use integration_tests::fixture_api::models::{Dimensions, Shade};
 use integration_tests::fixture_api::{
     CommonError, CreateWidgetError, CreateWidgetRequest, DescribeWidgetsRequest, PingRequest,
 };
@@ -57,6 +58,7 @@ fn describe() -> rds_api::runtime::Params {
         .widget_id(["w-1".to_owned(), "w-2".to_owned()])
         .proxy_id("p-1")
         .r#type("large")
+        .shade(Shade::Dark)
         .build()
         .unwrap();
     let mut params = rds_api::runtime::Params::new();
@@ -75,6 +77,7 @@ fn every_scalar_type_is_written_in_its_wire_form() {
             ("PageSize", "30"),
             ("Ratio", "0.5"),
             ("RegionId", "cn-hangzhou"),
+            ("Shade", "dark"),
             ("Status", "stopped"),
             ("Type", "large"),
             ("Verbose", "true"),
@@ -89,7 +92,8 @@ fn every_scalar_type_is_written_in_its_wire_form() {
 #[tokio::test]
 async fn a_wrapped_response_list_decodes_leniently_and_keeps_unknown_enum_values() {
     let body = r#"{"RequestId":"d-1","TotalCount":"2","Items":{"Widget":[
-        {"WidgetId":"w-1","Status":"Running","Size":3,"Ratio":"0.25","Enabled":"true","Labels":{"Label":["a","b"]}},
+        {"WidgetId":"w-1","Status":"Running","Size":3,"Ratio":"0.25","Enabled":"true","Labels":{"Label":["a","b"]},
+         "Dimensions":{"Width":"7","Shade":"dusk"}},
         {"WidgetId":12345,"Status":"Melting","Size":"4","Enabled":0,"Unexpected":{"x":1}}
     ]}}"#;
     let server = TestServer::start(CannedResponse::json(200, body)).await;
@@ -107,6 +111,9 @@ async fn a_wrapped_response_list_decodes_leniently_and_keeps_unknown_enum_values
     assert_eq!(first.ratio, Some(0.25));
     assert_eq!(first.enabled, Some(true));
     assert_eq!(first.labels, vec!["a".to_owned(), "b".to_owned()]);
+    let dimensions = first.dimensions.as_ref().expect("a shared model in a response");
+    assert_eq!(dimensions.width, 7);
+    assert_eq!(dimensions.shade, Some(Shade::Unknown("dusk".to_owned())), "the model is also met in responses: open");
     let second = &response.widgets[1];
     assert_eq!(second.widget_id, "12345");
     assert_eq!(second.status, Some(WidgetStatus::Unknown("Melting".to_owned())));
@@ -167,7 +174,7 @@ fn every_numeric_string_and_list_constraint_is_checked_at_once() {
 }
 
 fn spec(parts: Parts) -> WidgetSpec {
-    WidgetSpec { parts, color: None, weight: None, labels: None }
+    WidgetSpec { parts, color: None, weight: None, labels: None, size: None }
 }
 
 #[tokio::test]
@@ -182,6 +189,7 @@ async fn json_values_body_parameters_and_the_signature_over_both() {
             color: Some(Color::Green),
             weight: Some(3),
             labels: Some(vec![("z".into(), "last".into()), ("a".into(), "first".into())]),
+            size: Some(Dimensions { width: 2, shade: Some(Shade::Dark) }),
         })
         .note("hello world & more")
         .build()
@@ -198,7 +206,7 @@ async fn json_values_body_parameters_and_the_signature_over_both() {
     let body = recorded.body_params();
     assert_eq!(
         query["Spec"],
-        r#"{"Parts":{"bolt":"screw","axle":"shaft"},"Color":"green","Weight":3,"Labels":{"z":"last","a":"first"}}"#
+        r#"{"Parts":{"bolt":"screw","axle":"shaft"},"Color":"green","Weight":3,"Labels":{"z":"last","a":"first"},"Size":{"Width":2,"Shade":"dark"}}"#
     );
     assert_eq!(body.get("Note").map(String::as_str), Some("hello world & more"));
     assert!(!query.contains_key("Note"), "a body parameter is not repeated in the query");
@@ -252,6 +260,7 @@ fn nested_json_constraints_name_their_path() {
             color: None,
             weight: Some(0),
             labels: None,
+            size: Some(Dimensions { width: 0, shade: None }),
         })
         .note("n".repeat(21))
         .build()
@@ -262,6 +271,7 @@ fn nested_json_constraints_name_their_path() {
             ("Spec.Parts", &Rule::UniqueValues),
             ("Spec.Parts.c", &Rule::MinLength(1)),
             ("Spec.Weight", &Rule::Minimum("1".to_owned())),
+            ("Spec.Size.Width", &Rule::Minimum("1".to_owned())),
             ("Note", &Rule::MaxLength(20)),
         ]
     );
@@ -336,6 +346,7 @@ fn every_request_reads_back_from_its_wire_parameters() {
             color: Some(Color::Red),
             weight: Some(2),
             labels: Some(vec![("k".into(), "v".into())]),
+            size: Some(Dimensions { width: 3, shade: Some(Shade::Light) }),
         })
         .note("n")
         .build()

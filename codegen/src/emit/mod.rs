@@ -12,7 +12,9 @@ mod validate;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Api, Field, Operation, Shape, Type};
+use std::collections::BTreeMap;
+
+use crate::model::{self, Api, Field, NamedType, Operation, Shape, Type};
 use crate::names;
 
 /// The first line of every generated file.
@@ -83,9 +85,39 @@ pub(crate) struct Ctx {
     pub version: String,
     /// Whether the server side is emitted.
     pub server: ServerCode,
+    /// The shared models.
+    pub models: BTreeMap<String, NamedType>,
+}
+
+/// Where the named types a type refers to are found: the inline types of an operation (or of the models
+/// file), and the shared models.
+pub(crate) struct Scope<'a> {
+    types: &'a BTreeMap<String, NamedType>,
+    models: &'a BTreeMap<String, NamedType>,
+}
+
+impl<'a> Scope<'a> {
+    /// The named type `shape` refers to, and the scope its own fields are resolved in.
+    pub fn enter(&self, shape: &Shape) -> Option<(&'a NamedType, Scope<'a>)> {
+        match shape {
+            Shape::Named(name) => Some((self.types.get(name)?, Scope { types: self.types, models: self.models })),
+            Shape::Model(name) => Some((self.models.get(name)?, Scope { types: self.models, models: self.models })),
+            _ => None,
+        }
+    }
 }
 
 impl Ctx {
+    /// The scope of an operation's own types.
+    pub fn scope<'a>(&'a self, op: &'a Operation) -> Scope<'a> {
+        Scope { types: &op.types, models: &self.models }
+    }
+
+    /// The scope of the models file.
+    pub fn models_scope(&self) -> Scope<'_> {
+        Scope { types: &self.models, models: &self.models }
+    }
+
     /// The attribute that gates server-side items (empty when they are unconditional); `None` when they are
     /// not emitted at all.
     pub fn server_cfg(&self) -> Option<TokenStream> {
@@ -119,8 +151,12 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<GeneratedFile> {
         rt_str: settings.runtime_path.clone(),
         version: api.service.version.clone(),
         server: settings.server.clone(),
+        models: api.models.clone(),
     };
     let mut files = vec![GeneratedFile { name: "mod.rs".to_owned(), contents: format_file(module_root(api)) }];
+    if !api.models.is_empty() {
+        files.push(GeneratedFile { name: "models.rs".to_owned(), contents: format_file(models_file(&ctx)) });
+    }
     files.extend(api.operations.iter().map(|op| GeneratedFile {
         name: format!("{}.rs", op.module),
         contents: format_file(operation_file(op, &ctx)),
@@ -152,6 +188,14 @@ fn module_root(api: &Api) -> TokenStream {
             pub mod #module;
         }
     });
+    let models = if api.models.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// Types that several operations share.
+            pub mod models;
+        }
+    };
     let reexports = api.operations.iter().map(|op| {
         let module = ident(&op.module);
         let [req, builder, resp, err] = op_type_names(op);
@@ -164,6 +208,7 @@ fn module_root(api: &Api) -> TokenStream {
     let actions = api.operations.iter().map(|op| &op.wire_name);
     quote! {
         #doc
+        #models
         #(#modules)*
         #(#reexports)*
 
@@ -180,9 +225,22 @@ fn module_root(api: &Api) -> TokenStream {
     }
 }
 
+fn models_file(ctx: &Ctx) -> TokenStream {
+    let doc = docs::inner("Types that several operations share, defined once under `api-specs/models/`.");
+    let scope = ctx.models_scope();
+    let types = ctx.models.values().map(|t| types::named_type(&scope, t, ctx));
+    quote! {
+        #doc
+        #(#types)*
+    }
+}
+
 fn operation_file(op: &Operation, ctx: &Ctx) -> TokenStream {
     let doc = docs::inner(&docs::operation_doc(op));
-    let types = op.types.values().map(|t| types::named_type(op, t, ctx));
+    let scope = ctx.scope(op);
+    let types = op.types.values().map(|t| types::named_type(&scope, t, ctx));
+    let used_models: Vec<Ident> = model::operation_models(op).iter().map(|m| ident(m)).collect();
+    let models = if used_models.is_empty() { quote!() } else { quote!(pub use super::models::{#(#used_models),*};) };
     let request = request::emit(op, ctx);
     let response = response::emit(op, ctx);
     let errors = errors::operation_enum(op, ctx);
@@ -190,6 +248,7 @@ fn operation_file(op: &Operation, ctx: &Ctx) -> TokenStream {
     let paginated = paginate::emit(op, ctx);
     quote! {
         #doc
+        #models
         #request
         #paginated
         #response
@@ -227,7 +286,8 @@ pub(crate) fn rust_type(ty: &Type) -> TokenStream {
         Shape::Int64 => quote!(i64),
         Shape::Boolean => quote!(bool),
         Shape::Float => quote!(f64),
-        Shape::Named(name) => {
+        // A model is in scope in every operation module that uses it (re-exported there) and in `models`.
+        Shape::Named(name) | Shape::Model(name) => {
             let name = ident(name);
             quote!(#name)
         }

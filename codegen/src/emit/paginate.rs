@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, op_type_names, rust_type, Ctx};
-use crate::model::{Operation, PageNumberPaging, TokenPaging};
+use crate::model::{IntField, Operation, PageNumberPaging, TokenPaging};
 
 pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     let Some(pagination) = &op.pagination else {
@@ -61,30 +61,42 @@ fn token_next(t: &TokenPaging, _ctx: &Ctx) -> TokenStream {
     }
 }
 
+/// `value` (an `Option` of the field's type) as an `Option<i64>`, widening an `i32`.
+fn widened(field: &IntField, value: TokenStream) -> TokenStream {
+    if field.int64 {
+        value
+    } else {
+        quote!(#value.map(i64::from))
+    }
+}
+
 fn number_next(p: &PageNumberPaging, items: &proc_macro2::Ident, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
-    let page = ident(&p.page);
-    let size = ident(&p.size);
+    let page_name = ident(&p.page.name);
+    let page = widened(&p.page, quote!(self.#page_name));
+    let size_name = ident(&p.size.name);
+    let size = widened(&p.size, quote!(self.#size_name));
     let size_expr = match p.default_size {
-        Some(default) => quote!(Some(self.#size.map_or(#default, i64::from))),
-        None => quote!(self.#size.map(i64::from)),
+        Some(default) => quote!(Some(#size.unwrap_or(#default))),
+        None => size,
     };
     let total = match &p.total {
         Some(total) => {
-            let total = ident(total);
-            quote!(response.#total.map(i64::from))
+            let name = ident(&total.name);
+            widened(total, quote!(response.#name))
         }
         None => quote!(None),
     };
+    let page_value = if p.page.int64 { quote!(page) } else { quote!(page.try_into().ok()?) };
     quote! {
         let page = #rt::next_page_number(
-            self.#page.map(i64::from),
+            #page,
             #size_expr,
             response.#items.len(),
             #total,
         )?;
         let mut next = self.clone();
-        next.#page = Some(page.try_into().ok()?);
+        next.#page_name = Some(#page_value);
         Some(next)
     }
 }

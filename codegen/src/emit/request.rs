@@ -27,7 +27,7 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     let setters = op.params.iter().map(setter);
     let build = build_fn(op, &request, ctx);
     let validate_fields = validate_fields_fn(op, ctx);
-    let validate_args = op.params.iter().filter(|f| takes_part(op, f)).map(|f| {
+    let validate_args = op.params.iter().filter(|f| takes_part(op, f, ctx)).map(|f| {
         let name = ident(&f.rust_name);
         if f.required {
             quote!(Some(&self.#name))
@@ -94,9 +94,9 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
 }
 
 /// Whether `validate_fields` takes the parameter: it is required, constrained, or named by a rule.
-fn takes_part(op: &Operation, f: &Field) -> bool {
+fn takes_part(op: &Operation, f: &Field, ctx: &Ctx) -> bool {
     f.required
-        || has_checks(op, &f.ty)
+        || has_checks(&ctx.scope(op), &f.ty)
         || op.rules.iter().any(|r| match r {
             Rule::Differ { parameters, .. } => parameters.iter().any(|p| p.wire_name == f.wire_name),
         })
@@ -140,7 +140,7 @@ fn setter(f: &Field) -> TokenStream {
 fn build_fn(op: &Operation, request: &proc_macro2::Ident, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let action = &op.wire_name;
-    let args = op.params.iter().filter(|f| takes_part(op, f)).map(|f| {
+    let args = op.params.iter().filter(|f| takes_part(op, f, ctx)).map(|f| {
         let name = ident(&f.rust_name);
         quote!(self.#name.as_ref())
     });
@@ -182,7 +182,7 @@ fn build_fn(op: &Operation, request: &proc_macro2::Ident, ctx: &Ctx) -> TokenStr
 /// what the builder is missing.
 fn validate_fields_fn(op: &Operation, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
-    let parts: Vec<&Field> = op.params.iter().filter(|f| takes_part(op, f)).collect();
+    let parts: Vec<&Field> = op.params.iter().filter(|f| takes_part(op, f, ctx)).collect();
     let params = parts.iter().map(|f| {
         let name = ident(&f.rust_name);
         let ty = rust_type(&f.ty);
@@ -192,8 +192,10 @@ fn validate_fields_fn(op: &Operation, ctx: &Ctx) -> TokenStream {
         let name = ident(&f.rust_name);
         let wire = &f.wire_name;
         let addressing = Addressing::Flattened;
-        let inner = if has_checks(op, &f.ty) { checks(op, &f.ty, &quote!(value), addressing) } else { quote!() };
-        match (f.required, has_checks(op, &f.ty)) {
+        let scope = ctx.scope(op);
+        let inner =
+            if has_checks(&scope, &f.ty) { checks(&scope, &f.ty, &quote!(value), addressing) } else { quote!() };
+        match (f.required, has_checks(&scope, &f.ty)) {
             (true, true) => quote! {
                 v.enter(#wire);
                 match #name { Some(value) => { #inner } None => v.required() }

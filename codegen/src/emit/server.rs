@@ -51,7 +51,7 @@ fn read(op: &Operation, ty: &Type, wire: &str, ctx: &Ctx) -> TokenStream {
         Shape::Int32 => quote!(reader.parse::<i32>(#wire, "int32")),
         Shape::Int64 => quote!(reader.parse::<i64>(#wire, "int64")),
         Shape::Float => quote!(reader.parse::<f64>(#wire, "float")),
-        Shape::Named(name) => {
+        Shape::Named(name) | Shape::Model(name) => {
             let what = format!("{name} value");
             let decode = item_decode(op, ty, ctx);
             quote!(reader.decode(#wire, #what, #decode))
@@ -80,8 +80,11 @@ fn item_decode(op: &Operation, ty: &Type, ctx: &Ctx) -> TokenStream {
         Shape::Int32 => quote!(|text: &str| text.parse::<i32>().ok()),
         Shape::Int64 => quote!(|text: &str| text.parse::<i64>().ok()),
         Shape::Float => quote!(|text: &str| text.parse::<f64>().ok()),
-        Shape::Named(name) => {
-            let open = op.types.get(name).is_some_and(|t| t.in_response && matches!(t.kind, NamedKind::Enum(_)));
+        Shape::Named(name) | Shape::Model(name) => {
+            let open = ctx
+                .scope(op)
+                .enter(&ty.shape)
+                .is_some_and(|(t, _)| t.in_response && matches!(t.kind, NamedKind::Enum(_)));
             let name = ident(name);
             if open {
                 quote!(|text: &str| Some(#name::from_wire(text)))

@@ -5,14 +5,14 @@ use quote::quote;
 
 use super::response::decoded_field;
 use super::validate::{named_check_fn, named_has_checks};
-use super::{docs, field_type, ident, rust_type, Ctx};
-use crate::model::{EnumValue, Field, NamedKind, NamedType, Operation, Shape, Variant};
+use super::{docs, field_type, ident, rust_type, Ctx, Scope};
+use crate::model::{EnumValue, Field, NamedKind, NamedType, Shape, Variant};
 
-pub(crate) fn named_type(op: &Operation, t: &NamedType, ctx: &Ctx) -> TokenStream {
+pub(crate) fn named_type(scope: &Scope<'_>, t: &NamedType, ctx: &Ctx) -> TokenStream {
     match &t.kind {
         NamedKind::Enum(values) => enumeration(t, values, ctx),
-        NamedKind::Object(fields) => object(op, t, fields, ctx),
-        NamedKind::OneOf(variants) => one_of(op, t, variants, ctx),
+        NamedKind::Object(fields) => object(scope, t, fields, ctx),
+        NamedKind::OneOf(variants) => one_of(scope, t, variants, ctx),
     }
 }
 
@@ -164,25 +164,30 @@ fn enumeration(t: &NamedType, values: &[EnumValue], ctx: &Ctx) -> TokenStream {
     }
 }
 
-fn object(op: &Operation, t: &NamedType, fields: &[Field], ctx: &Ctx) -> TokenStream {
+fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let name = ident(&t.name);
     let serde_crate = ctx.rt_fn("serde");
     let doc = docs::outer(&type_doc(t, format!("The `{}` structure.", t.name)));
-    let body = fields.iter().map(|f| if t.in_response { decoded_field(f, ctx) } else { encoded_field(f, ctx) });
-    let (derive, non_exhaustive) = if t.in_response {
-        (quote!(#rt::serde::Deserialize), quote!(#[non_exhaustive]))
-    } else {
-        (quote!(#rt::serde::Serialize), quote!())
+    let body = fields.iter().map(|f| match (t.in_request, t.in_response) {
+        (true, true) => encoded_and_decoded_field(f, ctx),
+        (false, true) => decoded_field(f, ctx),
+        _ => encoded_field(f, ctx),
+    });
+    let (derive, non_exhaustive) = match (t.in_request, t.in_response) {
+        // Callers build request values, so only a type met in responses alone may grow fields unannounced.
+        (false, true) => (quote!(#rt::serde::Deserialize), quote!(#[non_exhaustive])),
+        (true, true) => (quote!(#rt::serde::Serialize, #rt::serde::Deserialize), quote!()),
+        _ => (quote!(#rt::serde::Serialize), quote!()),
     };
-    let check = if t.in_request && named_has_checks(op, &t.name) {
-        let f = named_check_fn(op, &t.kind, ctx);
+    let check = if t.in_request && named_has_checks(scope, t) {
+        let f = named_check_fn(scope, &t.kind, ctx);
         quote!(impl #name { #f })
     } else {
         quote!()
     };
     let decode = decode_impl(t, ctx);
-    let server = if t.in_request { ctx.server_derive(quote!(#rt::serde::Deserialize)) } else { quote!() };
+    let server = server_deserialize(t, ctx);
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, #derive)]
@@ -194,6 +199,31 @@ fn object(op: &Operation, t: &NamedType, fields: &[Field], ctx: &Ctx) -> TokenSt
         }
         #check
         #decode
+    }
+}
+
+/// Deserialize for the server side, unless the type derives it anyway (it is also met in responses).
+fn server_deserialize(t: &NamedType, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    if t.in_request && !t.in_response {
+        ctx.server_derive(quote!(#rt::serde::Deserialize))
+    } else {
+        quote!()
+    }
+}
+
+/// A field of a type met in requests and in responses: shaped like a request field, decoded leniently.
+fn encoded_and_decoded_field(f: &Field, ctx: &Ctx) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let wire = &f.wire_name;
+    let ty = field_type(f, false);
+    let doc = docs::outer(&docs::field_doc(f, true));
+    let decode = ctx.rt_fn("de::decode");
+    let optional = if f.required { quote!() } else { quote!(default, skip_serializing_if = "Option::is_none",) };
+    quote! {
+        #doc
+        #[serde(rename = #wire, #optional deserialize_with = #decode)]
+        pub #name: #ty,
     }
 }
 
@@ -226,7 +256,7 @@ fn encoded_field(f: &Field, ctx: &Ctx) -> TokenStream {
 }
 
 /// One of several shapes, written untagged: the variant is told apart by the JSON value's own shape.
-fn one_of(op: &Operation, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> TokenStream {
+fn one_of(scope: &Scope<'_>, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let name = ident(&t.name);
     let serde_crate = ctx.rt_fn("serde");
@@ -247,15 +277,19 @@ fn one_of(op: &Operation, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> Tok
         };
         quote! { #doc #variant(#attr #ty), }
     });
-    let derive = if t.in_response { quote!(#rt::serde::Deserialize) } else { quote!(#rt::serde::Serialize) };
-    let check = if t.in_request && named_has_checks(op, &t.name) {
-        let f = named_check_fn(op, &t.kind, ctx);
+    let derive = match (t.in_request, t.in_response) {
+        (false, true) => quote!(#rt::serde::Deserialize),
+        (true, true) => quote!(#rt::serde::Serialize, #rt::serde::Deserialize),
+        _ => quote!(#rt::serde::Serialize),
+    };
+    let check = if t.in_request && named_has_checks(scope, t) {
+        let f = named_check_fn(scope, &t.kind, ctx);
         quote!(impl #name { #f })
     } else {
         quote!()
     };
     let decode = decode_impl(t, ctx);
-    let server = if t.in_request { ctx.server_derive(quote!(#rt::serde::Deserialize)) } else { quote!() };
+    let server = server_deserialize(t, ctx);
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, #derive)]

@@ -3,8 +3,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{ident, Ctx};
-use crate::model::{Constraints, NamedKind, Operation, Shape, Type};
+use super::{ident, Ctx, Scope};
+use crate::model::{Constraints, NamedKind, NamedType, Shape, Type};
 use crate::spec::Scalar;
 
 /// How list elements are addressed in violation paths.
@@ -17,33 +17,36 @@ pub(crate) enum Addressing {
 }
 
 /// Whether a value of `ty` has anything to check.
-pub(crate) fn has_checks(op: &Operation, ty: &Type) -> bool {
+pub(crate) fn has_checks(scope: &Scope<'_>, ty: &Type) -> bool {
     if !ty.constraints.is_empty() {
         return true;
     }
     match &ty.shape {
-        Shape::List { items, .. } => has_checks(op, items),
-        Shape::Map { value } => has_checks(op, value),
-        Shape::Json(inner) => has_checks(op, inner),
-        Shape::Named(name) => named_has_checks(op, name),
+        Shape::List { items, .. } => has_checks(scope, items),
+        Shape::Map { value } => has_checks(scope, value),
+        Shape::Json(inner) => has_checks(scope, inner),
+        Shape::Named(_) | Shape::Model(_) => {
+            scope.enter(&ty.shape).is_some_and(|(t, inner)| named_has_checks(&inner, t))
+        }
         _ => false,
     }
 }
 
-pub(crate) fn named_has_checks(op: &Operation, name: &str) -> bool {
-    match op.types.get(name).map(|t| &t.kind) {
-        Some(NamedKind::Object(fields)) => fields.iter().any(|f| has_checks(op, &f.ty)),
-        Some(NamedKind::OneOf(variants)) => variants.iter().any(|v| has_checks(op, &v.ty)),
-        _ => false,
+/// Whether a named type (whose own types are in `scope`) has anything to check.
+pub(crate) fn named_has_checks(scope: &Scope<'_>, t: &NamedType) -> bool {
+    match &t.kind {
+        NamedKind::Object(fields) => fields.iter().any(|f| has_checks(scope, &f.ty)),
+        NamedKind::OneOf(variants) => variants.iter().any(|v| has_checks(scope, &v.ty)),
+        NamedKind::Enum(_) => false,
     }
 }
 
 /// Checks of `value` (an expression of type `&T`) against `ty`, at the validator's current path.
-pub(crate) fn checks(op: &Operation, ty: &Type, value: &TokenStream, addressing: Addressing) -> TokenStream {
+pub(crate) fn checks(scope: &Scope<'_>, ty: &Type, value: &TokenStream, addressing: Addressing) -> TokenStream {
     let own = constraint_checks(&ty.shape, &ty.constraints, value);
     let nested = match &ty.shape {
-        Shape::List { items, .. } if has_checks(op, items) => {
-            let inner = checks(op, items, &quote!(item), addressing);
+        Shape::List { items, .. } if has_checks(scope, items) => {
+            let inner = checks(scope, items, &quote!(item), addressing);
             let enter = match addressing {
                 Addressing::Flattened => quote!(v.enter(&(index + 1).to_string());),
                 Addressing::Json => quote!(v.enter_index(index);),
@@ -56,8 +59,8 @@ pub(crate) fn checks(op: &Operation, ty: &Type, value: &TokenStream, addressing:
                 }
             }
         }
-        Shape::Map { value: value_ty } if has_checks(op, value_ty) => {
-            let inner = checks(op, value_ty, &quote!(entry), addressing);
+        Shape::Map { value: value_ty } if has_checks(scope, value_ty) => {
+            let inner = checks(scope, value_ty, &quote!(entry), addressing);
             quote! {
                 for (key, entry) in #value.iter() {
                     v.enter(key);
@@ -66,8 +69,12 @@ pub(crate) fn checks(op: &Operation, ty: &Type, value: &TokenStream, addressing:
                 }
             }
         }
-        Shape::Json(inner) => checks(op, inner, value, Addressing::Json),
-        Shape::Named(name) if named_has_checks(op, name) => quote!(#value.check(v);),
+        Shape::Json(inner) => checks(scope, inner, value, Addressing::Json),
+        Shape::Named(_) | Shape::Model(_)
+            if has_checks(scope, &Type { shape: ty.shape.clone(), constraints: Default::default() }) =>
+        {
+            quote!(#value.check(v);)
+        }
         _ => quote!(),
     };
     quote!(#own #nested)
@@ -136,14 +143,14 @@ pub(crate) fn number(shape: &Shape, s: &Scalar) -> Literal {
 }
 
 /// `fn check(&self, v)` for a request object or one_of: the checks of its fields or variants.
-pub(crate) fn named_check_fn(op: &Operation, kind: &NamedKind, ctx: &Ctx) -> TokenStream {
+pub(crate) fn named_check_fn(scope: &Scope<'_>, kind: &NamedKind, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let body = match kind {
         NamedKind::Object(fields) => {
-            let per_field = fields.iter().filter(|f| has_checks(op, &f.ty)).map(|f| {
+            let per_field = fields.iter().filter(|f| has_checks(scope, &f.ty)).map(|f| {
                 let name = ident(&f.rust_name);
                 let wire = &f.wire_name;
-                let inner = checks(op, &f.ty, &quote!(value), Addressing::Json);
+                let inner = checks(scope, &f.ty, &quote!(value), Addressing::Json);
                 if f.required {
                     quote! { v.enter(#wire); let value = &self.#name; #inner v.leave(); }
                 } else {
@@ -155,10 +162,10 @@ pub(crate) fn named_check_fn(op: &Operation, kind: &NamedKind, ctx: &Ctx) -> Tok
         NamedKind::OneOf(variants) => {
             let arms = variants.iter().map(|variant| {
                 let name = ident(&variant.name);
-                if !has_checks(op, &variant.ty) {
+                if !has_checks(scope, &variant.ty) {
                     return quote!(Self::#name(_) => {});
                 }
-                let inner = checks(op, &variant.ty, &quote!(value), Addressing::Json);
+                let inner = checks(scope, &variant.ty, &quote!(value), Addressing::Json);
                 quote!(Self::#name(value) => { #inner })
             });
             quote!(match self { #(#arms)* })
@@ -167,7 +174,7 @@ pub(crate) fn named_check_fn(op: &Operation, kind: &NamedKind, ctx: &Ctx) -> Tok
     };
     quote! {
         /// Records every constraint this value breaks.
-        fn check(&self, v: &mut #rt::Validator) {
+        pub(crate) fn check(&self, v: &mut #rt::Validator) {
             #body
         }
     }

@@ -8,6 +8,7 @@
 //! Pages either by number (`PageNumber`, `PageSize`) or by token (`NextToken`, `MaxResults`); the two styles
 //! do not mix. The list does not carry `DBInstanceClassType` or `DBInstanceStorage`: use
 //! DescribeDBInstanceAttribute for those.
+pub use super::models::{Engine, InstanceStatus, LockMode};
 /// Request of `DescribeDBInstances`: Lists the instances of a region, with filters, page by page.
 ///
 /// Pages either by number (`PageNumber`, `PageSize`) or by token (`NextToken`, `MaxResults`); the two styles
@@ -669,7 +670,7 @@ impl ::rds_api::runtime::Paginated for DescribeDbInstancesRequest {
         } else {
             let page = ::rds_api::runtime::next_page_number(
                 self.page_number.map(i64::from),
-                Some(self.page_size.map_or(30i64, i64::from)),
+                Some(self.page_size.map(i64::from).unwrap_or(30i64)),
                 response.instances.len(),
                 response.total_record_count.map(i64::from),
             )?;
@@ -813,7 +814,7 @@ pub struct DbInstance {
         default,
         deserialize_with = "::rds_api::runtime::de::decode"
     )]
-    pub engine: Option<String>,
+    pub engine: Option<Engine>,
     /// Engine version.
     ///
     /// Wire name: `EngineVersion`.
@@ -831,7 +832,7 @@ pub struct DbInstance {
         default,
         deserialize_with = "::rds_api::runtime::de::decode"
     )]
-    pub db_instance_status: Option<String>,
+    pub db_instance_status: Option<InstanceStatus>,
     /// Instance type code.
     ///
     /// Wire name: `DBInstanceClass`.
@@ -867,7 +868,7 @@ pub struct DbInstance {
         default,
         deserialize_with = "::rds_api::runtime::de::decode"
     )]
-    pub lock_mode: Option<String>,
+    pub lock_mode: Option<LockMode>,
     /// Why the instance is locked.
     ///
     /// Wire name: `LockReason`.

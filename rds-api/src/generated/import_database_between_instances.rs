@@ -367,7 +367,7 @@ pub struct DbInfo {
 }
 impl DbInfo {
     /// Records every constraint this value breaks.
-    fn check(&self, v: &mut ::rds_api::runtime::Validator) {
+    pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         v.enter("DBNames");
         let value = &self.db_names;
         value.check(v);
@@ -392,7 +392,7 @@ pub enum DbNames {
 }
 impl DbNames {
     /// Records every constraint this value breaks.
-    fn check(&self, v: &mut ::rds_api::runtime::Validator) {
+    pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         match self {
             Self::Same(value) => {
                 v.min_items(value.len(), 1u64);

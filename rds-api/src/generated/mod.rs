@@ -4,6 +4,8 @@
 //! Operations of the Rds API, version 2014-08-15.
 //!
 //! ApsaraDB RDS, Alibaba Cloud's managed relational database service (MySQL, SQL Server, PostgreSQL, MariaDB).
+/// Types that several operations share.
+pub mod models;
 /// CancelImport: Cancels a running ImportDatabaseBetweenInstances import.
 pub mod cancel_import;
 /// DescribeDBInstanceAttribute: Describes one instance in detail.

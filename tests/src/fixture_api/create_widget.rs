@@ -6,6 +6,7 @@
 //! Wire action: `CreateWidget`.
 //!
 //! **Deprecated:** Use CreateWidgetV2.
+pub use super::models::Dimensions;
 /// Request of `CreateWidget`: Creates a widget from a JSON-encoded spec; not idempotent.
 ///
 /// Sent as `POST`. This operation is not idempotent: a re-sent request may do the work twice, so it is never retried automatically.
@@ -330,7 +331,7 @@ pub enum Parts {
 }
 impl Parts {
     /// Records every constraint this value breaks.
-    fn check(&self, v: &mut ::rds_api::runtime::Validator) {
+    pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         match self {
             Self::Names(value) => {
                 v.min_items(value.len(), 1u64);
@@ -385,10 +386,15 @@ pub struct WidgetSpec {
         deserialize_with = "::rds_api::runtime::json::deserialize_optional_ordered_map",
     )]
     pub labels: Option<Vec<(String, String)>>,
+    /// The `Size` value.
+    ///
+    /// Wire name: `Size` (optional).
+    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Dimensions>,
 }
 impl WidgetSpec {
     /// Records every constraint this value breaks.
-    fn check(&self, v: &mut ::rds_api::runtime::Validator) {
+    pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         v.enter("Parts");
         let value = &self.parts;
         value.check(v);
@@ -396,6 +402,11 @@ impl WidgetSpec {
         if let Some(value) = &self.weight {
             v.enter("Weight");
             v.minimum(*value, 1i32);
+            v.leave();
+        }
+        if let Some(value) = &self.size {
+            v.enter("Size");
+            value.check(v);
             v.leave();
         }
     }

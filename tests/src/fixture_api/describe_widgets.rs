@@ -6,6 +6,7 @@
 //! Wire action: `DescribeWidgets`.
 //!
 //! Filters combine with AND.
+pub use super::models::{Dimensions, Shade};
 /// Request of `DescribeWidgets`: Lists widgets, with every scalar type, a closed enum, a flattened list and a wrapped response list.
 ///
 /// Filters combine with AND.
@@ -50,6 +51,10 @@ pub struct DescribeWidgetsRequest {
     ///
     /// Wire name: `NextToken` (optional).
     pub next_token: Option<String>,
+    /// The `Shade` value.
+    ///
+    /// Wire name: `Shade` (optional).
+    pub shade: Option<Shade>,
     /// Lower-case wire name, kept exactly.
     ///
     /// Wire name: `proxyId` (optional).
@@ -77,6 +82,7 @@ pub struct DescribeWidgetsRequestBuilder {
     status: Option<Status>,
     widget_id: Option<Vec<String>>,
     next_token: Option<String>,
+    shade: Option<Shade>,
     proxy_id: Option<String>,
     r#type: Option<String>,
 }
@@ -144,6 +150,13 @@ impl DescribeWidgetsRequestBuilder {
         self.next_token = Some(value.into());
         self
     }
+    /// The `Shade` value.
+    ///
+    /// Wire name: `Shade` (optional).
+    pub fn shade(mut self, value: Shade) -> Self {
+        self.shade = Some(value);
+        self
+    }
     /// Lower-case wire name, kept exactly.
     ///
     /// Wire name: `proxyId` (optional).
@@ -187,6 +200,7 @@ impl DescribeWidgetsRequestBuilder {
             status: self.status,
             widget_id: self.widget_id,
             next_token: self.next_token,
+            shade: self.shade,
             proxy_id: self.proxy_id,
             r#type: self.r#type,
         })
@@ -304,6 +318,9 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
         if let Some(value) = &self.next_token {
             params.put(::rds_api::runtime::Location::Query, "NextToken", value);
         }
+        if let Some(value) = &self.shade {
+            params.put(::rds_api::runtime::Location::Query, "Shade", value);
+        }
         if let Some(value) = &self.proxy_id {
             params.put(::rds_api::runtime::Location::Query, "proxyId", value);
         }
@@ -326,9 +343,9 @@ impl ::rds_api::runtime::Paginated for DescribeWidgetsRequest {
         } else {
             let page = ::rds_api::runtime::next_page_number(
                 self.page_number.map(i64::from),
-                Some(self.page_size.map_or(30i64, i64::from)),
+                Some(self.page_size.map(i64::from).unwrap_or(30i64)),
                 response.widgets.len(),
-                response.total_count.map(i64::from),
+                response.total_count,
             )?;
             let mut next = self.clone();
             next.page_number = Some(page.try_into().ok()?);
@@ -531,6 +548,15 @@ pub struct Widget {
         deserialize_with = "::rds_api::runtime::de::decode"
     )]
     pub enabled: Option<bool>,
+    /// The `Dimensions` value.
+    ///
+    /// Wire name: `Dimensions`.
+    #[serde(
+        rename = "Dimensions",
+        default,
+        deserialize_with = "::rds_api::runtime::de::decode"
+    )]
+    pub dimensions: Option<Dimensions>,
     /// The `Labels` value.
     ///
     /// Wire name: `Labels`.
@@ -628,6 +654,11 @@ impl ::rds_api::runtime::FromParams for DescribeWidgetsRequest {
         }
         if let Some(value) = reader.string("NextToken") {
             builder = builder.next_token(value);
+        }
+        if let Some(value) = reader
+            .decode("Shade", "Shade value", |text: &str| Some(Shade::from_wire(text)))
+        {
+            builder = builder.shade(value);
         }
         if let Some(value) = reader.string("proxyId") {
             builder = builder.proxy_id(value);

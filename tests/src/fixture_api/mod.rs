@@ -2,6 +2,8 @@
 // Edit the YAML specs under `api-specs/` instead and run `cargo xtask codegen`.
 
 //! Operations of the Widgets API, version 2020-01-01.
+/// Types that several operations share.
+pub mod models;
 /// CreateWidget: Creates a widget from a JSON-encoded spec; not idempotent.
 pub mod create_widget;
 /// DescribeWidgets: Lists widgets, with every scalar type, a closed enum, a flattened list and a wrapped response list.
