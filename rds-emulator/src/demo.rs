@@ -3,6 +3,8 @@
 //!
 //! The ids are fixed: the README's quickstart and the interop script rely on them.
 
+use std::time::{Duration, SystemTime};
+
 use crate::state::{AccessKey, Account, Database, Instance, Settings, State, StsCredential};
 
 /// Name of the demo account.
@@ -51,6 +53,9 @@ pub const OTHER_INSTANCE: &str = "rm-other-instance";
 
 const GIB: i64 = 1 << 30;
 
+/// Creation time of the first demo instance, 2024-01-01T00:00:00Z; each next one was created an hour later.
+const FIRST_CREATED_SECS: u64 = 1_704_067_200;
+
 fn database(name: &str, size_bytes: i64, status: &str) -> Database {
     Database {
         name: name.into(),
@@ -66,21 +71,21 @@ fn database(name: &str, size_bytes: i64, status: &str) -> Database {
 fn sqlserver(id: &str, storage_gb: i64, databases: &[(&str, i64)]) -> Instance {
     let databases: Vec<Database> = databases.iter().map(|(name, size)| database(name, *size, "Running")).collect();
     Instance {
-        id: id.into(),
         region_id: REGION.into(),
         zone_id: "cn-hangzhou-h".into(),
-        engine: "SQLServer".into(),
-        engine_version: "2019_std_ha".into(),
-        class_type: "d".into(),
         instance_class: Some("mssql.x4.medium.s2".into()),
-        category: "HighAvailability".into(),
-        status: "Running".into(),
-        lock_mode: "Unlock".into(),
-        storage_gb,
         used_bytes: databases.iter().map(|db| db.size_bytes).sum(),
-        description: None,
         databases,
+        ..Instance::new(id, "SQLServer", "2019_std_ha", storage_gb)
     }
+}
+
+/// Gives `instances` creation times an hour apart, in their order, from 2024-01-01T00:00:00Z.
+fn created_hourly(mut instances: Vec<Instance>, first_hour: u64) -> Vec<Instance> {
+    for (hour, instance) in (first_hour..).zip(&mut instances) {
+        instance.created_at = Some(SystemTime::UNIX_EPOCH + Duration::from_secs(FIRST_CREATED_SECS + hour * 3600));
+    }
+    instances
 }
 
 /// The demo state (migrations take the library's default of 30 s of emulator clock).
@@ -121,13 +126,16 @@ pub fn state() -> State {
                     security_token: STS_SECURITY_TOKEN.into(),
                     expiration: None,
                 }],
-                instances: vec![source, destination, stopped, mysql, shared, enterprise, locked, full, busy],
+                instances: created_hourly(
+                    vec![source, destination, stopped, mysql, shared, enterprise, locked, full, busy],
+                    0,
+                ),
             },
             Account {
                 name: OTHER_ACCOUNT.into(),
                 access_keys: vec![AccessKey { id: OTHER_ACCESS_KEY_ID.into(), secret: OTHER_ACCESS_KEY_SECRET.into() }],
                 sts_credentials: Vec::new(),
-                instances: vec![sqlserver(OTHER_INSTANCE, 100, &[("sales", GIB)])],
+                instances: created_hourly(vec![sqlserver(OTHER_INSTANCE, 100, &[("sales", GIB)])], 9),
             },
         ],
         ..State::default()

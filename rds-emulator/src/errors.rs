@@ -164,7 +164,46 @@ impl ApiError {
         Self::new("InvalidParameter", 400, format!("The specified parameter \"{name}\" is not valid: {why}"))
     }
 
+    /// `InvalidParameter` (400, message chosen): a request pages both by number (`PageNumber`, `PageSize`) and
+    /// by token (`NextToken`, `MaxResults`). `number` and `token` are the parameters it sent of each style.
+    pub fn paging_styles_mixed(number: &[&str], token: &[&str]) -> Self {
+        Self::new(
+            "InvalidParameter",
+            400,
+            format!(
+                "The specified parameters are not valid: {} (paging by number) cannot be combined with {} (paging \
+                 by token).",
+                number.join(", "),
+                token.join(", ")
+            ),
+        )
+    }
+
+    /// `InvalidParameter` (400) naming `NextToken`: the token was not issued by this emulator for the caller
+    /// and the request's filters.
+    pub fn invalid_next_token() -> Self {
+        Self::invalid_parameter(
+            "NextToken",
+            "it was not issued by the service, or it was issued for other filters or another account.",
+        )
+    }
+
     // ---- RDS ----------------------------------------------------------------------------------------------
+
+    /// `InvalidRegionId.NotFound` (404): the region does not exist.
+    pub fn region_not_found(region: &str) -> Self {
+        Self::new("InvalidRegionId.NotFound", 404, format!("The specified region {region} does not exist."))
+    }
+
+    /// `InvalidImportId.NotFound` (404): no running import of the instance has this ImportId (unknown,
+    /// finished, already cancelled, of another instance or another account).
+    pub fn import_not_found(import_id: i32, instance: &str) -> Self {
+        Self::new(
+            "InvalidImportId.NotFound",
+            404,
+            format!("The specified import {import_id} is not found: no running import of {instance} has this ID."),
+        )
+    }
 
     /// `InvalidDBInstanceId.NotFound` (404): no instance with this id is visible to the caller's account.
     pub fn instance_not_found(id: &str) -> Self {

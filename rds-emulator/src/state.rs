@@ -176,6 +176,9 @@ pub struct Instance {
     /// Description, shown as `DBInstanceDescription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// When the instance was created, shown as `CreateTime` by DescribeDBInstances; absent, it is not shown.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "rfc3339_option")]
+    pub created_at: Option<SystemTime>,
     /// The instance's databases.
     #[serde(default)]
     pub databases: Vec<Database>,
@@ -204,6 +207,57 @@ fn default_character_set() -> String {
 }
 
 impl Instance {
+    /// An instance with the defaults a state file gives: `cn-hangzhou` (`cn-hangzhou-h`), family `d`,
+    /// `HighAvailability`, `Running`, `Unlock`, nothing used, no databases, no instance class, description or
+    /// creation time. Change the public fields for anything else:
+    ///
+    /// ```
+    /// use rds_emulator::Instance;
+    ///
+    /// let mysql = Instance { zone_id: "cn-hangzhou-i".into(), ..Instance::new("rm-1", "MySQL", "8.0", 20) };
+    /// assert_eq!((mysql.region_id.as_str(), mysql.status.as_str()), ("cn-hangzhou", "Running"));
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        engine: impl Into<String>,
+        engine_version: impl Into<String>,
+        storage_gb: i64,
+    ) -> Self {
+        Instance {
+            id: id.into(),
+            region_id: default_region(),
+            zone_id: default_zone(),
+            engine: engine.into(),
+            engine_version: engine_version.into(),
+            class_type: default_class_type(),
+            instance_class: None,
+            category: default_category(),
+            status: default_status(),
+            lock_mode: default_lock_mode(),
+            storage_gb,
+            used_bytes: 0,
+            description: None,
+            created_at: None,
+            databases: Vec::new(),
+        }
+    }
+
+    /// A healthy SQL Server 2019 Standard (`2019_std_ha`) instance of 100 GB with the defaults of
+    /// [`new`](Self::new): a valid source or destination of an import once it holds databases. Handy to fill
+    /// a state with many instances:
+    ///
+    /// ```
+    /// use rds_emulator::{demo, Instance, State};
+    ///
+    /// let mut state = State::demo();
+    /// let demo_account = state.account_mut(demo::ACCOUNT).unwrap();
+    /// demo_account.instances.extend((0..250).map(|n| Instance::sql_server(format!("rm-bulk-{n:03}"))));
+    /// state.validate().unwrap();
+    /// ```
+    pub fn sql_server(id: impl Into<String>) -> Self {
+        Instance::new(id, "SQLServer", "2019_std_ha", 100)
+    }
+
     /// The database called `name`.
     pub fn database(&self, name: &str) -> Option<&Database> {
         self.databases.iter().find(|db| db.name == name)
@@ -242,6 +296,9 @@ pub enum ImportStatus {
     Running,
     /// The databases were copied and both instances are `Running` again.
     Success,
+    /// Stopped by CancelImport before its end: both instances are `Running` again and the destination got
+    /// none of the databases.
+    Cancelled,
 }
 
 /// One ImportDatabaseBetweenInstances call that was accepted.
@@ -261,10 +318,10 @@ pub struct Import {
     /// When it started (emulator clock).
     #[serde(with = "rfc3339")]
     pub started_at: SystemTime,
-    /// When it ends (emulator clock).
+    /// When it ends (emulator clock); for a cancelled import, when it would have ended.
     #[serde(with = "rfc3339")]
     pub finishes_at: SystemTime,
-    /// Running or done.
+    /// Running, done or cancelled.
     pub status: ImportStatus,
 }
 

@@ -12,6 +12,9 @@
 //! ImportDatabaseBetweenInstances returns the ImportId as text while this operation takes an int32: parse it
 //! (`response.import_id.parse::<i32>()`) and pass the number.
 //!
+//! Re-sending it cannot cancel twice, but a repeat after a lost answer fails with `InvalidImportId.NotFound`
+//! because the import is no longer running: read the instances' status to learn what happened.
+//!
 //! **Deprecated:** Withdrawn from Alibaba Cloud's current SDKs together with ImportDatabaseBetweenInstances; the RPC endpoint still accepts it.
 /// Request of `CancelImport`: Cancels a running ImportDatabaseBetweenInstances import.
 ///
@@ -21,6 +24,9 @@
 ///
 /// ImportDatabaseBetweenInstances returns the ImportId as text while this operation takes an int32: parse it
 /// (`response.import_id.parse::<i32>()`) and pass the number.
+///
+/// Re-sending it cannot cancel twice, but a repeat after a lost answer fails with `InvalidImportId.NotFound`
+/// because the import is no longer running: read the instances' status to learn what happened.
 ///
 /// Sent as `POST`. This operation is idempotent: re-sending it cannot do the work twice.
 ///

@@ -6,13 +6,15 @@
 //! Wire action: `DescribeDBInstances`.
 //!
 //! Pages either by number (`PageNumber`, `PageSize`) or by token (`NextToken`, `MaxResults`); the two styles
-//! do not mix. The list does not carry `DBInstanceClassType` or `DBInstanceStorage`: use
+//! do not mix (`InvalidParameter`), and a token the service did not issue for the same filters is refused
+//! (`InvalidParameter`). The list does not carry `DBInstanceClassType` or `DBInstanceStorage`: use
 //! DescribeDBInstanceAttribute for those.
 pub use super::models::{Engine, InstanceStatus, LockMode};
 /// Request of `DescribeDBInstances`: Lists the instances of a region, with filters, page by page.
 ///
 /// Pages either by number (`PageNumber`, `PageSize`) or by token (`NextToken`, `MaxResults`); the two styles
-/// do not mix. The list does not carry `DBInstanceClassType` or `DBInstanceStorage`: use
+/// do not mix (`InvalidParameter`), and a token the service did not issue for the same filters is refused
+/// (`InvalidParameter`). The list does not carry `DBInstanceClassType` or `DBInstanceStorage`: use
 /// DescribeDBInstanceAttribute for those.
 ///
 /// Sent as `POST`. This operation is idempotent: re-sending it cannot do the work twice.

@@ -18,10 +18,18 @@ pub(super) fn describe_db_instance_attribute(ctx: &mut Ctx<'_>, params: &Params)
     Ok(json!({ "Items": { "DBInstanceAttribute": items } }))
 }
 
+/// `LockReason`: empty when the instance is not locked.
+pub(super) fn lock_reason(instance: &Instance) -> &'static str {
+    if instance.lock_mode == "Unlock" {
+        ""
+    } else {
+        "The instance is locked."
+    }
+}
+
 /// One `DBInstanceAttribute` element, with the service's field names and types.
 fn attribute(instance: &Instance) -> Value {
-    let locked = instance.lock_mode != "Unlock";
-    json!({
+    let mut attribute = json!({
         "DBInstanceId": instance.id,
         "Engine": instance.engine,
         "EngineVersion": instance.engine_version,
@@ -30,7 +38,7 @@ fn attribute(instance: &Instance) -> Value {
         "Category": instance.category,
         "DBInstanceStatus": instance.status,
         "LockMode": instance.lock_mode,
-        "LockReason": if locked { "The instance is locked." } else { "" },
+        "LockReason": lock_reason(instance),
         "DBInstanceStorage": instance.storage_gb,
         // A string on the wire, in bytes according to the current docs.
         "DBInstanceDiskUsed": instance.used_bytes.to_string(),
@@ -42,7 +50,12 @@ fn attribute(instance: &Instance) -> Value {
         "ZoneId": instance.zone_id,
         "ReadOnlyDBInstanceIds": { "ReadOnlyDBInstanceId": [] },
         "SlaveZones": { "SlaveZone": [] },
-    })
+    });
+    // Only when the state knows it.
+    if let Some(created) = instance.created_at {
+        attribute["CreationTime"] = humantime::format_rfc3339_seconds(created).to_string().into();
+    }
+    attribute
 }
 
 pub(super) fn describe_resource_usage(ctx: &mut Ctx<'_>, params: &Params) -> Reply {

@@ -8,6 +8,7 @@
 
 mod databases;
 mod import;
+mod instance_list;
 mod instances;
 
 use std::collections::BTreeMap;
@@ -30,6 +31,8 @@ pub(crate) type Handler = fn(&mut Ctx<'_>, &Params) -> Reply;
 
 /// Action -> behaviour.
 const TABLE: &[(&str, Handler)] = &[
+    ("CancelImport", import::cancel_import),
+    ("DescribeDBInstances", instance_list::describe_db_instances),
     ("DescribeDBInstanceAttribute", instances::describe_db_instance_attribute),
     ("DescribeDatabases", databases::describe_databases),
     ("DescribeResourceUsage", instances::describe_resource_usage),
