@@ -170,3 +170,56 @@ async fn faults_as_the_client_sees_them() {
         other => panic!("expected a timeout, got {other:?}"),
     }
 }
+
+/// The generated paginator over the emulator's DescribeDBInstances: 250 instances (and the demo ones),
+/// every one exactly once, by number and by token.
+#[tokio::test]
+async fn the_paginator_yields_every_instance_once_in_both_styles() {
+    use std::collections::BTreeSet;
+
+    use futures_util::TryStreamExt;
+    use rds_api::DescribeDbInstancesRequest;
+    use rds_emulator::Instance;
+
+    let mut state = State::demo();
+    let account = state.accounts.iter_mut().find(|a| a.name == demo::ACCOUNT).expect("the demo account");
+    account.instances.extend((0..250).map(|i| Instance::sql_server(format!("rm-bulk-{i:03}"))));
+    let expected: BTreeSet<String> = account.instances.iter().map(|i| i.id.clone()).collect();
+    let emulator = Emulator::start(state).await.unwrap();
+    let client = client(&emulator, emulator.demo_credentials());
+
+    let by_number = DescribeDbInstancesRequest::builder().region_id(demo::REGION).page_size(40).build().unwrap();
+    let by_token = DescribeDbInstancesRequest::builder().region_id(demo::REGION).max_results(40).build().unwrap();
+    for (style, first) in [("number", by_number), ("token", by_token)] {
+        let before = emulator.requests("DescribeDBInstances");
+        let ids: Vec<String> = client.items(first).map_ok(|i| i.db_instance_id).try_collect().await.unwrap();
+        let unique: BTreeSet<String> = ids.iter().cloned().collect();
+        assert_eq!(ids.len(), unique.len(), "{style}: an instance came twice");
+        assert_eq!(unique, expected, "{style}: every visible instance, and only those");
+        let pages = emulator.requests("DescribeDBInstances") - before;
+        assert_eq!(pages, expected.len().div_ceil(40), "{style}: one request per page, none after the last");
+    }
+}
+
+/// CancelImport stops a running import: both instances are Running again and nothing arrived.
+#[tokio::test]
+async fn cancel_import_stops_a_running_import() {
+    use rds_api::CancelImportRequest;
+
+    let emulator = emulator().await;
+    let client = client(&emulator, emulator.demo_credentials());
+    let started =
+        client.send(&import(demo::DESTINATION, demo::SOURCE, renamed(&[("sales", "sales_copy")]))).await.unwrap();
+    let import_id: i32 = started.import_id.parse().expect("ImportId is a decimal int32 in text");
+    assert_eq!(status(&client, demo::DESTINATION).await, InstanceStatus::ImportingFromOthers);
+
+    let cancel = CancelImportRequest::builder().db_instance_id(demo::DESTINATION).import_id(import_id).build().unwrap();
+    client.send(&cancel).await.unwrap();
+
+    assert_eq!(status(&client, demo::SOURCE).await, InstanceStatus::Running);
+    assert_eq!(status(&client, demo::DESTINATION).await, InstanceStatus::Running);
+    emulator.advance(Duration::from_secs(60));
+    assert_eq!(databases(&client, demo::DESTINATION).await, ["archive"], "a cancelled import leaves nothing");
+    let err = client.send(&cancel).await.unwrap_err();
+    assert_eq!(err.service_error().unwrap().code, "InvalidImportId.NotFound");
+}
