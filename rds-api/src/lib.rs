@@ -35,6 +35,7 @@ pub mod credentials;
 pub mod error;
 pub mod runtime;
 pub mod signing;
+pub mod workflow;
 
 // Printed by prettyplease, not rustfmt: `cargo fmt` must leave it byte-identical to what codegen writes.
 #[rustfmt::skip]
