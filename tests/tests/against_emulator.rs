@@ -204,16 +204,16 @@ async fn the_paginator_yields_every_instance_once_in_both_styles() {
 /// CancelImport stops a running import: both instances are Running again and nothing arrived.
 #[tokio::test]
 async fn cancel_import_stops_a_running_import() {
-    use rds_api::CancelImportRequest;
-
     let emulator = emulator().await;
     let client = client(&emulator, emulator.demo_credentials());
     let started =
         client.send(&import(demo::DESTINATION, demo::SOURCE, renamed(&[("sales", "sales_copy")]))).await.unwrap();
-    let import_id: i32 = started.import_id.parse().expect("ImportId is a decimal int32 in text");
     assert_eq!(status(&client, demo::DESTINATION).await, InstanceStatus::ImportingFromOthers);
 
-    let cancel = CancelImportRequest::builder().db_instance_id(demo::DESTINATION).import_id(import_id).build().unwrap();
+    let request = import(demo::DESTINATION, demo::SOURCE, renamed(&[("sales", "sales_copy")]));
+    let cancel = rds_api::workflow::cancel_request(&request, &started).expect("the ImportId is an int32");
+    assert_eq!(cancel.import_id.to_string(), started.import_id);
+    assert_eq!(cancel.db_instance_id, demo::DESTINATION);
     client.send(&cancel).await.unwrap();
 
     assert_eq!(status(&client, demo::SOURCE).await, InstanceStatus::Running);

@@ -146,6 +146,29 @@ fn is_not_found<E>(err: &Error<E>) -> bool {
     err.service_error().is_some_and(|e| e.code == "InvalidDBInstanceId.NotFound")
 }
 
+/// The CancelImport request for the import that `started` answered to `request`.
+///
+/// ImportDatabaseBetweenInstances returns the ImportId as text (sometimes as a JSON number, which rds-api
+/// reads as text too) while CancelImport takes an int32: this converts it, and refuses an ImportId that is
+/// not a positive int32 (as an `ImportId` violation) rather than sending a cancel that cannot match.
+pub fn cancel_request(
+    request: &crate::ImportDatabaseBetweenInstancesRequest,
+    started: &crate::ImportDatabaseBetweenInstancesResponse,
+) -> Result<crate::CancelImportRequest, crate::ValidationError> {
+    let text = started.import_id.trim();
+    let builder = crate::CancelImportRequest::builder().db_instance_id(request.db_instance_id.as_str());
+    match text.parse::<i32>() {
+        Ok(import_id) => builder.import_id(import_id).build(),
+        Err(_) => {
+            let mut v = crate::runtime::Validator::new("CancelImport");
+            v.enter("ImportId");
+            v.violation(crate::Rule::Format("int32".to_owned()), Some(text));
+            v.leave();
+            Err(v.into_error())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +193,27 @@ mod tests {
     fn same_names_pair_with_themselves() {
         let pairs = name_pairs(&DbNames::Same(vec!["a".into(), "b".into()]));
         assert_eq!(pairs, [("a".to_owned(), "a".to_owned()), ("b".to_owned(), "b".to_owned())]);
+    }
+
+    #[test]
+    fn a_cancel_takes_the_import_id_as_an_int32_or_refuses_it() {
+        use crate::import_database_between_instances::{DbInfo, DbNames};
+        use crate::{ImportDatabaseBetweenInstancesRequest, ImportDatabaseBetweenInstancesResponse, Rule};
+
+        let request = ImportDatabaseBetweenInstancesRequest::builder()
+            .db_instance_id("rm-dest")
+            .source_db_instance_id("rm-src")
+            .db_info(DbInfo { db_names: DbNames::Same(vec!["db".into()]) })
+            .build()
+            .unwrap();
+        let started =
+            |id: &str| ImportDatabaseBetweenInstancesResponse { request_id: "r".into(), import_id: id.into() };
+        let cancel = super::cancel_request(&request, &started("2122321")).unwrap();
+        assert_eq!((cancel.db_instance_id.as_str(), cancel.import_id), ("rm-dest", 2122321));
+        for bad in ["85265475235", "abc", "-3", "0"] {
+            let err = super::cancel_request(&request, &started(bad)).unwrap_err();
+            assert_eq!(err.violations[0].parameter, "ImportId", "{bad}");
+            assert!(matches!(err.violations[0].rule, Rule::Format(_) | Rule::Minimum(_)), "{bad}: {err}");
+        }
     }
 }
