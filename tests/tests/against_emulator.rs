@@ -1,38 +1,20 @@
 //! rds-api against rds-emulator over loopback: the whole migration, each precondition failure, each protocol
 //! error, and the fault knobs, all seen through the typed client (error enums, not strings).
 
+mod emulated;
+
 use std::time::{Duration, SystemTime};
 
+use emulated::{client, emulator, import, renamed};
 use rds_api::describe_db_instance_attribute::InstanceStatus;
-use rds_api::import_database_between_instances::{DbInfo, DbNames};
+use rds_api::import_database_between_instances::DbNames;
 use rds_api::{
     Client, CommonError, Credentials, DescribeDatabasesRequest, DescribeDbInstanceAttributeRequest, Error,
     ImportDatabaseBetweenInstancesError as ImportError, ImportDatabaseBetweenInstancesRequest as Import,
 };
-use rds_emulator::{demo, Emulator, EmulatorHandle, Fault, State};
+use rds_emulator::{demo, Emulator, Fault, State};
 
 const IMPORT: &str = "ImportDatabaseBetweenInstances";
-
-async fn emulator() -> EmulatorHandle {
-    Emulator::start(State::demo()).await.expect("the emulator starts on a free loopback port")
-}
-
-fn client(emulator: &EmulatorHandle, credentials: Credentials) -> Client {
-    Client::builder().endpoint(emulator.endpoint()).credentials(credentials).build().unwrap()
-}
-
-fn import(destination: &str, source: &str, names: DbNames) -> Import {
-    Import::builder()
-        .db_instance_id(destination)
-        .source_db_instance_id(source)
-        .db_info(DbInfo { db_names: names })
-        .build()
-        .unwrap()
-}
-
-fn renamed(pairs: &[(&str, &str)]) -> DbNames {
-    DbNames::Renamed(pairs.iter().map(|(s, d)| (s.to_string(), d.to_string())).collect())
-}
 
 async fn status(client: &Client, id: &str) -> InstanceStatus {
     let request = DescribeDbInstanceAttributeRequest::builder().db_instance_id(id).build().unwrap();

@@ -1,38 +1,20 @@
 //! The workflow helpers (`rds_api::workflow`) against rds-emulator: the preflight report for every
 //! precondition, and the waiter's success, failures, timeout, retries and progress.
 
+mod emulated;
+
 use std::time::Duration;
 
+use emulated::{client, emulator, import, renamed};
 use rds_api::describe_db_instance_attribute::InstanceStatus;
-use rds_api::import_database_between_instances::{DbInfo, DbNames};
+use rds_api::import_database_between_instances::DbNames;
 use rds_api::workflow::{self, Outcome, Progress, Requirement, Role, WaitError, Waiter};
-use rds_api::{Client, Credentials, ImportDatabaseBetweenInstancesRequest as Import};
-use rds_emulator::{demo, Emulator, EmulatorHandle, Fault, State};
+use rds_api::{Client, Credentials};
+use rds_emulator::{demo, EmulatorHandle, Fault};
 
 /// Longer than the demo state's migrations (30 s of emulator clock).
 const MIGRATION: Duration = Duration::from_secs(31);
 const NOT_VISIBLE: &str = "not visible to these credentials (the same-account rule)";
-
-async fn emulator() -> EmulatorHandle {
-    Emulator::start(State::demo()).await.expect("the emulator starts on a free loopback port")
-}
-
-fn client(emulator: &EmulatorHandle, credentials: Credentials) -> Client {
-    Client::builder().endpoint(emulator.endpoint()).credentials(credentials).build().unwrap()
-}
-
-fn import(destination: &str, source: &str, names: DbNames) -> Import {
-    Import::builder()
-        .db_instance_id(destination)
-        .source_db_instance_id(source)
-        .db_info(DbInfo { db_names: names })
-        .build()
-        .unwrap()
-}
-
-fn renamed(pairs: &[(&str, &str)]) -> DbNames {
-    DbNames::Renamed(pairs.iter().map(|(s, d)| (s.to_string(), d.to_string())).collect())
-}
 
 fn sales() -> DbNames {
     DbNames::Same(vec!["sales".into()])
