@@ -617,6 +617,11 @@ impl Checker {
                            (flattened maps are not supported)";
             self.report(site, kind.span, message);
         }
+        if kind.value == TypeKind::Map && ctx.side == Side::Response {
+            let message = "a map in a response is not supported yet (response values are decoded as structs and \
+                           lists); describe the value as an object";
+            self.report(site, kind.span, message);
+        }
         if let (Some(wrapper), Side::Request) = (&t.wrapper, ctx.side) {
             self.report(site, wrapper.span, "`wrapper` only applies to lists in responses");
         }

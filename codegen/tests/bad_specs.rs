@@ -229,6 +229,7 @@ fn missing_type_parts() {
             "operations/Op.yaml:8:5 [Op] [Mode] an enum type needs at least one entry in `values`",
             "operations/Op.yaml:10:5 [Op] [Filter] a json type needs `schema`, the shape of the encoded value",
             "operations/Op.yaml:13:5 [Op] [Tags] a map type needs `value` (keys are always strings)",
+            "operations/Op.yaml:13:11 [Op] [Tags] a map in a response is not supported yet",
             "operations/Op.yaml:15:5 [Op] [Info] an object type needs at least one field in `fields`",
         ],
     );
