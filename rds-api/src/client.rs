@@ -8,10 +8,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use crate::credentials::{redact_token, Credentials};
+use crate::credentials::{redact_token, Credentials, CredentialsChain, CredentialsError};
+use crate::endpoint;
 use crate::error::{Error, ResponseError, ServiceError, TransportError};
 use crate::runtime::{ErrorCode, Method, Operation, Paginated, Params};
-use crate::signing;
+use crate::signing::{self, v3, SignatureVersion};
 use futures_util::{Stream, TryStreamExt};
 
 /// The endpoint used when none is set: the central RDS endpoint, as `api-specs/service.yaml` declares it.
@@ -49,6 +50,7 @@ struct Inner {
     user_agent: String,
     connect_timeout: Duration,
     timeout: Duration,
+    signature_version: SignatureVersion,
 }
 
 impl fmt::Debug for Client {
@@ -64,23 +66,48 @@ impl fmt::Debug for Client {
 }
 
 /// Settings of a [`Client`]; from [`Client::builder`].
+///
+/// Credentials: those set with [`credentials`](Self::credentials), else the first found by the
+/// [`CredentialsChain`] (the environment, then the aliyun CLI profile file). Endpoint: the one set with
+/// [`endpoint`](Self::endpoint), else the one serving the [`region`](Self::region), else
+/// [`DEFAULT_ENDPOINT`]. Plain `http://` is refused unless the host is loopback or
+/// [`allow_http`](Self::allow_http) allows it.
+///
+/// ```
+/// use rds_api::{Client, Credentials};
+///
+/// let client = Client::builder()
+///     .credentials(Credentials::new("LTAI…", "secret"))
+///     .region("cn-zhangjiakou")
+///     .build()?;
+/// assert_eq!(client.endpoint(), "https://rds.cn-zhangjiakou.aliyuncs.com/");
+/// # Ok::<(), rds_api::BuildError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
-    endpoint: String,
+    credentials_chain: CredentialsChain,
+    endpoint: Option<String>,
+    region: Option<String>,
+    allow_http: bool,
     connect_timeout: Duration,
     timeout: Duration,
     user_agent: Option<String>,
+    signature_version: SignatureVersion,
 }
 
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             credentials: None,
-            endpoint: DEFAULT_ENDPOINT.to_owned(),
+            credentials_chain: CredentialsChain::new(),
+            endpoint: None,
+            region: None,
+            allow_http: false,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             user_agent: None,
+            signature_version: SignatureVersion::V1,
         }
     }
 }
@@ -89,14 +116,36 @@ impl Default for ClientBuilder {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// No credentials were set, or the AccessKey ID or secret is empty.
-    #[error("no credentials: set them with ClientBuilder::credentials (AccessKey ID and secret must not be empty)")]
+    /// The credentials set with [`ClientBuilder::credentials`] have an empty AccessKey ID or secret.
+    #[error("invalid credentials: the AccessKey ID and secret set with ClientBuilder::credentials must not be empty")]
     MissingCredentials,
+    /// No credentials were set and the [`CredentialsChain`] found none; it says where it looked and why each
+    /// source failed.
+    #[error(transparent)]
+    Credentials(CredentialsError),
     /// The endpoint is not an `http://` or `https://` URL with a host.
     #[error("invalid endpoint {endpoint:?}: {reason}")]
     InvalidEndpoint {
         /// The endpoint as given.
         endpoint: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The endpoint is plain `http://` to a host that is not loopback, and
+    /// [`ClientBuilder::allow_http`] did not allow it.
+    #[error(
+        "refusing plain HTTP endpoint {endpoint:?}: requests (with any security token) would travel \
+         unencrypted; use https://, or allow it with ClientBuilder::allow_http(true)"
+    )]
+    InsecureEndpoint {
+        /// The endpoint as given.
+        endpoint: String,
+    },
+    /// The region is not a region ID (lowercase letters, digits and dashes).
+    #[error("invalid region {region:?}: {reason}")]
+    InvalidRegion {
+        /// The region as given.
+        region: String,
         /// What is wrong with it.
         reason: String,
     },
@@ -109,16 +158,54 @@ pub enum BuildError {
 }
 
 impl ClientBuilder {
-    /// The credentials that sign every request (required).
+    /// The credentials that sign every request. They win over any found by the
+    /// [`credentials_chain`](Self::credentials_chain); their AccessKey ID and secret must not be empty.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
 
-    /// The endpoint URL; default [`DEFAULT_ENDPOINT`]. Any `http` or `https` URL with a host is accepted,
-    /// e.g. `https://rds.cn-zhangjiakou.aliyuncs.com` or `http://127.0.0.1:8080` for a local stand-in.
+    /// Where credentials are found when none are set with [`credentials`](Self::credentials); default
+    /// [`CredentialsChain::new`]: the process's environment, then `~/.aliyun/config.json`.
+    ///
+    /// ```
+    /// use rds_api::credentials::{CredentialsChain, Environment};
+    /// use rds_api::Client;
+    ///
+    /// let env = Environment::empty()
+    ///     .var("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-example")
+    ///     .var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "example-secret");
+    /// let client = Client::builder().credentials_chain(CredentialsChain::new().environment(env)).build()?;
+    /// assert_eq!(client.credentials().access_key_id(), "LTAI-example");
+    /// # Ok::<(), rds_api::BuildError>(())
+    /// ```
+    pub fn credentials_chain(mut self, chain: CredentialsChain) -> Self {
+        self.credentials_chain = chain;
+        self
+    }
+
+    /// The endpoint URL. It wins over the [`region`](Self::region)'s; without either, [`DEFAULT_ENDPOINT`].
+    /// Any `https` URL with a host is accepted, e.g. `https://rds.cn-zhangjiakou.aliyuncs.com`; plain `http`
+    /// only to a loopback host (`127.0.0.0/8`, `::1`, `localhost`), e.g. `http://127.0.0.1:8080` for a
+    /// local stand-in, unless [`allow_http`](Self::allow_http) allows it.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = endpoint.into();
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The region whose endpoint requests go to, by the SDKs' rule ([`endpoint::resolve`]), e.g.
+    /// `https://rds.aliyuncs.com` for `cn-hangzhou` and `https://rds.cn-zhangjiakou.aliyuncs.com` for
+    /// `cn-zhangjiakou`. An [`endpoint`](Self::endpoint) set explicitly wins. The region must be lowercase
+    /// letters, digits and dashes.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Whether a plain `http://` endpoint to a host that is not loopback is allowed; default `false`.
+    /// Requests, security tokens included, then travel unencrypted: only for trusted networks.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
         self
     }
 
@@ -140,13 +227,31 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the client.
+    /// The signature scheme; default [`SignatureVersion::V1`] (RPC HMAC-SHA1, common parameters in the
+    /// query). [`SignatureVersion::V3`] signs with ACS3-HMAC-SHA256 into an `Authorization` header, as
+    /// Alibaba's current SDKs do by default (see [`signing::v3`]).
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = version;
+        self
+    }
+
+    /// Checks the settings, finds the credentials (see [`credentials_chain`](Self::credentials_chain)) and
+    /// builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let credentials = self
-            .credentials
-            .filter(|c| !c.access_key_id().is_empty() && !c.access_key_secret().is_empty())
-            .ok_or(BuildError::MissingCredentials)?;
-        let endpoint = parse_endpoint(&self.endpoint)?;
+        if let Some(region) = &self.region {
+            if let Some(reason) = endpoint::region_problem(region) {
+                return Err(BuildError::InvalidRegion { region: region.clone(), reason: reason.to_owned() });
+            }
+        }
+        let endpoint_text = match (self.endpoint, &self.region) {
+            (Some(endpoint), _) => endpoint,
+            (None, Some(region)) => endpoint::resolve(region),
+            (None, None) => DEFAULT_ENDPOINT.to_owned(),
+        };
+        let endpoint = parse_endpoint(&endpoint_text)?;
+        if endpoint.scheme() == "http" && !self.allow_http && !endpoint::is_loopback(&endpoint) {
+            return Err(BuildError::InsecureEndpoint { endpoint: endpoint_text });
+        }
 
         let mut user_agent = format!("rds-api-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = self.user_agent.filter(|s| !s.trim().is_empty()) {
@@ -156,6 +261,12 @@ impl ClientBuilder {
             user_agent.push(' ');
             user_agent.push_str(suffix.trim());
         }
+
+        let credentials = match self.credentials {
+            Some(credentials) if credentials.is_complete() => credentials,
+            Some(_) => return Err(BuildError::MissingCredentials),
+            None => self.credentials_chain.resolve().map_err(BuildError::Credentials)?,
+        };
 
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
@@ -174,6 +285,7 @@ impl ClientBuilder {
                 user_agent,
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
+                signature_version: self.signature_version,
             }),
         })
     }
@@ -220,8 +332,9 @@ impl Client {
         self.prepare_at(op, &nonce, SystemTime::now())
     }
 
-    /// Like [`prepare`](Self::prepare) with a given `SignatureNonce` and `Timestamp`, for reproducible
-    /// signatures. A nonce must never be reused against the real service (`SignatureNonceUsed`).
+    /// Like [`prepare`](Self::prepare) with a given `SignatureNonce` and `Timestamp` (V3: headers
+    /// `x-acs-signature-nonce` and `x-acs-date`), for reproducible signatures. A nonce must never be reused
+    /// against the real service (`SignatureNonceUsed`).
     ///
     /// The timestamp is sent in whole seconds, UTC (`2016-02-23T12:46:24Z`); times before 1970 or after
     /// 9999 are clamped to those bounds.
@@ -252,6 +365,9 @@ impl Client {
         nonce: &str,
         timestamp: SystemTime,
     ) -> PreparedRequest {
+        if self.inner.signature_version == SignatureVersion::V3 {
+            return self.sign_v3(target, query, body, nonce, timestamp);
+        }
         let credentials = &self.inner.credentials;
         let common = [
             ("Action", target.action),
@@ -288,13 +404,98 @@ impl Client {
         url.set_query(Some(&signing::canonical_query_string(&query)));
         let body_text = signing::canonical_query_string(&body);
 
+        // Not signed in V1; sent for the gateway's routing, as the official SDKs do.
+        let mut headers = BTreeMap::from([
+            ("x-acs-action".to_owned(), target.action.to_owned()),
+            ("x-acs-version".to_owned(), target.version.to_owned()),
+        ]);
+        if !body_text.is_empty() {
+            headers.insert("content-type".to_owned(), FORM_CONTENT_TYPE.to_owned());
+        }
+        let signature = query.get("Signature").cloned().unwrap_or_default();
+
         PreparedRequest {
             target,
+            signature_version: SignatureVersion::V1,
             url,
             query,
             body_params: body,
             body: body_text,
+            headers,
+            canonical_request: None,
             string_to_sign,
+            signature,
+            security_token: credentials.security_token().map(str::to_owned),
+        }
+    }
+
+    /// Signature V3 (ACS3-HMAC-SHA256): the operation's parameters alone in the query, the protocol in
+    /// `x-acs-*` headers, and an `Authorization` header over `host`, every `x-acs-*` header and, with a body,
+    /// `content-type`.
+    fn sign_v3(
+        &self,
+        target: Target,
+        query: BTreeMap<String, String>,
+        body: BTreeMap<String, String>,
+        nonce: &str,
+        timestamp: SystemTime,
+    ) -> PreparedRequest {
+        let credentials = &self.inner.credentials;
+        let mut url = self.inner.endpoint.clone();
+        if url.path().is_empty() {
+            url.set_path("/");
+        }
+        // Sent encoded like V1's (RFC 3986, `%20`); the server decodes it and re-encodes the values for V3.
+        let wire_query = signing::canonical_query_string(&query);
+        url.set_query((!wire_query.is_empty()).then_some(wire_query.as_str()));
+        let body_text = signing::canonical_query_string(&body);
+        let hashed_payload = v3::hashed_payload(body_text.as_bytes());
+
+        // What the HTTP stack would send as Host: the port only when it is not the scheme's default.
+        let host = url.host_str().unwrap_or_default();
+        let host = url.port().map_or_else(|| host.to_owned(), |port| format!("{host}:{port}"));
+        let mut headers = BTreeMap::from([
+            ("host".to_owned(), host),
+            ("x-acs-action".to_owned(), target.action.to_owned()),
+            ("x-acs-version".to_owned(), target.version.to_owned()),
+            ("x-acs-date".to_owned(), format_timestamp(timestamp)),
+            ("x-acs-signature-nonce".to_owned(), nonce.to_owned()),
+            ("x-acs-content-sha256".to_owned(), hashed_payload.clone()),
+        ]);
+        if let Some(token) = credentials.security_token().filter(|t| !t.is_empty()) {
+            // As Alibaba's SDKs send STS credentials: the key ID again, and the token, both signed.
+            headers.insert("x-acs-accesskey-id".to_owned(), credentials.access_key_id().to_owned());
+            headers.insert("x-acs-security-token".to_owned(), token.to_owned());
+        }
+        if !body_text.is_empty() {
+            headers.insert("content-type".to_owned(), FORM_CONTENT_TYPE.to_owned());
+        }
+
+        let canonical = v3::canonical_request(
+            target.method,
+            url.path(),
+            &query,
+            headers.iter().map(|(name, value)| (name.as_str(), value.as_str())),
+            &hashed_payload,
+        );
+        let string_to_sign = v3::string_to_sign(&canonical.text);
+        let signature = v3::sign(credentials.access_key_secret(), &string_to_sign);
+        headers.insert(
+            "authorization".to_owned(),
+            v3::authorization(credentials.access_key_id(), &canonical.signed_headers, &signature),
+        );
+
+        PreparedRequest {
+            target,
+            signature_version: SignatureVersion::V3,
+            url,
+            query,
+            body_params: body,
+            body: body_text,
+            headers,
+            canonical_request: Some(canonical.text),
+            string_to_sign,
+            signature,
             security_token: credentials.security_token().map(str::to_owned),
         }
     }
@@ -425,6 +626,7 @@ impl Client {
         } else {
             request = request.header("content-type", FORM_CONTENT_TYPE).body(prepared.body.clone());
         }
+        request = request.headers(prepared.header_map());
 
         let failed = |err: reqwest::Error| {
             let err = TransportError::new(action, err);
@@ -473,15 +675,22 @@ struct Target {
 
 /// A signed request, ready to send: what [`Client::send`] puts on the wire.
 ///
-/// Its `Debug` replaces the security token (in the URL and the string to sign) with `***`.
+/// Its `Debug` replaces the security token (in the URL, the headers, the canonical request and the string to
+/// sign) with `***`.
 #[derive(Clone)]
 pub struct PreparedRequest {
     target: Target,
+    signature_version: SignatureVersion,
     url: url::Url,
     query: BTreeMap<String, String>,
     body_params: BTreeMap<String, String>,
     body: String,
+    /// Lowercase names; V3's `authorization` included.
+    headers: BTreeMap<String, String>,
+    /// V3 only.
+    canonical_request: Option<String>,
     string_to_sign: String,
+    signature: String,
     security_token: Option<String>,
 }
 
@@ -491,14 +700,34 @@ impl PreparedRequest {
         self.target.method
     }
 
-    /// The full URL: endpoint and the canonical (sorted, `%20`-encoded) query, `Signature` included.
+    /// The full URL: endpoint and the canonical (sorted, `%20`-encoded) query; in V1 with the common parameters
+    /// and `Signature`, in V3 with the operation's parameters only.
     pub fn url(&self) -> &str {
         self.url.as_str()
     }
 
-    /// Every query parameter, common ones and `Signature` included (unencoded).
+    /// Every query parameter (unencoded): in V1 the common ones and `Signature` included, in V3 only the
+    /// operation's.
     pub fn query(&self) -> &BTreeMap<String, String> {
         &self.query
+    }
+
+    /// The scheme the request is signed with.
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.signature_version
+    }
+
+    /// The headers the request carries besides the HTTP client's own (`accept`, `user-agent`,
+    /// `content-length`), by lowercase name: `x-acs-action`, `x-acs-version` and, with a body,
+    /// `content-type`; in V3 also `host`, `x-acs-date`, `x-acs-signature-nonce`, `x-acs-content-sha256`, with
+    /// STS `x-acs-accesskey-id` and `x-acs-security-token`, and `authorization`.
+    pub fn headers(&self) -> &BTreeMap<String, String> {
+        &self.headers
+    }
+
+    /// V3: the canonical request whose SHA-256 is signed; `None` in V1.
+    pub fn canonical_request(&self) -> Option<&str> {
+        self.canonical_request.as_deref()
     }
 
     /// The form body parameters (unencoded); empty for almost every operation.
@@ -516,14 +745,15 @@ impl PreparedRequest {
         (!self.body.is_empty()).then_some(FORM_CONTENT_TYPE)
     }
 
-    /// The string that was signed (`METHOD&%2F&…`).
+    /// The string that was signed: V1 `METHOD&%2F&…`, V3 `ACS3-HMAC-SHA256\n<hex SHA-256 of the canonical
+    /// request>`.
     pub fn string_to_sign(&self) -> &str {
         &self.string_to_sign
     }
 
-    /// The `Signature` parameter.
+    /// The signature: V1 the `Signature` parameter (Base64), V3 the `Signature=` of `Authorization` (hex).
     pub fn signature(&self) -> &str {
-        self.query.get("Signature").map_or("", String::as_str)
+        &self.signature
     }
 
     /// The operation's wire name (`Action`).
@@ -540,6 +770,25 @@ impl PreparedRequest {
     pub fn idempotent(&self) -> bool {
         self.target.idempotent
     }
+
+    /// [`headers`](Self::headers) for the HTTP client. A value that cannot be a header value (a security token
+    /// with control characters) is left out, and the service refuses the request.
+    fn header_map(&self) -> reqwest::header::HeaderMap {
+        let mut map = reqwest::header::HeaderMap::with_capacity(self.headers.len());
+        for (name, value) in &self.headers {
+            match (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                reqwest::header::HeaderValue::from_str(value),
+            ) {
+                (Ok(name), Ok(value)) => {
+                    map.insert(name, value);
+                }
+                // The value is not logged: it may be the security token.
+                _ => tracing::warn!(header = name.as_str(), "header value not sendable; left out"),
+            }
+        }
+        map
+    }
 }
 
 impl fmt::Debug for PreparedRequest {
@@ -553,14 +802,25 @@ impl fmt::Debug for PreparedRequest {
                 (k.as_str(), v)
             })
             .collect();
+        let headers: BTreeMap<&str, &str> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let v = if k == "x-acs-security-token" { "***" } else { v.as_str() };
+                (k.as_str(), v)
+            })
+            .collect();
         f.debug_struct("PreparedRequest")
             .field("action", &self.target.action)
             .field("version", &self.target.version)
             .field("method", &self.target.method)
             .field("idempotent", &self.target.idempotent)
+            .field("signature_version", &self.signature_version)
             .field("url", &redact_token(self.url.as_str(), token))
             .field("query", &query)
+            .field("headers", &headers)
             .field("body", &redact_token(&self.body, token))
+            .field("canonical_request", &self.canonical_request.as_deref().map(|c| redact_token(c, token)))
             .field("string_to_sign", &redact_token(&self.string_to_sign, token))
             .finish()
     }

@@ -2,7 +2,8 @@
 //!
 //! Every operation is generated from the YAML specs under `api-specs/` (see [`operations`]): a request type
 //! whose builder checks every documented constraint, a response type decoded leniently, and an error-code
-//! enum. One [`Client`] signs (Alibaba's RPC HMAC-SHA1 scheme), sends and decodes every operation.
+//! enum. One [`Client`] signs (Alibaba's RPC HMAC-SHA1 scheme by default, or ACS3-HMAC-SHA256: see
+//! [`signing`]), sends and decodes every operation.
 //!
 //! ```no_run
 //! use rds_api::import_database_between_instances::{DbInfo, DbNames};
@@ -32,6 +33,7 @@ extern crate self as rds_api;
 
 pub mod client;
 pub mod credentials;
+pub mod endpoint;
 pub mod error;
 pub mod runtime;
 pub mod signing;
@@ -43,10 +45,11 @@ pub mod workflow;
 pub mod operations;
 
 pub use client::{BuildError, Client, ClientBuilder, PreparedRequest};
-pub use credentials::Credentials;
+pub use credentials::{Credentials, CredentialsChain, CredentialsError};
 pub use error::{Error, ResponseError, ServiceError, TransportError};
 pub use operations::*;
 pub use runtime::{Rule, ValidationError, Violation};
+pub use signing::SignatureVersion;
 
 // The README's examples are compiled as doc tests, so they cannot drift from the API.
 #[cfg(doctest)]

@@ -1,4 +1,8 @@
-//! Alibaba Cloud RPC signature, HMAC-SHA1 (`SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`).
+//! Alibaba Cloud request signatures: RPC HMAC-SHA1 (V1, the default; this module's functions) and
+//! ACS3-HMAC-SHA256 (V3, [`v3`]). A [`Client`](crate::Client) signs with the scheme chosen by
+//! [`ClientBuilder::signature_version`](crate::ClientBuilder::signature_version).
+//!
+//! # V1: HMAC-SHA1 (`SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`)
 //!
 //! Alibaba's current documentation calls this scheme "signature V2"; this crate calls it V1, after the
 //! `SignatureVersion` it sends. The steps:
@@ -9,7 +13,8 @@
 //! 4. Base64 of HMAC-SHA1 keyed with `AccessKeySecret + "&"` ([`sign`]).
 //!
 //! The signed set is every parameter of the request (URL query and form body together), without `Signature`.
-//! `tests/signature_vectors.rs` reproduces the golden vectors of Alibaba's official SDKs bit for bit.
+//! `tests/signature_vectors.rs` reproduces the golden vectors of Alibaba's official SDKs bit for bit, V1 and
+//! V3.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +23,23 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 use crate::runtime::Method;
+
+pub mod v3;
+
+/// Which signature scheme a [`Client`](crate::Client) signs requests with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignatureVersion {
+    /// RPC HMAC-SHA1 (`SignatureVersion=1.0`; "signature V2" in Alibaba's current docs): common parameters
+    /// (`Action`, `Version`, `Timestamp`, `SignatureNonce`, `Signature`, …) in the URL query. The default.
+    #[default]
+    V1,
+    /// ACS3-HMAC-SHA256 ([`v3`]): the operation's parameters alone in the query; `x-acs-action`,
+    /// `x-acs-version`, `x-acs-date`, `x-acs-signature-nonce`, `x-acs-content-sha256` (and, with STS,
+    /// `x-acs-accesskey-id` and `x-acs-security-token`) headers, signed with `host` (and `content-type` with a
+    /// body) into an `Authorization` header. What Alibaba's current SDKs send by default.
+    V3,
+}
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 

@@ -8,7 +8,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rds_api::client::{BuildError, Client};
-use rds_api::credentials::Credentials;
+use rds_api::credentials::{Credentials, CredentialsChain, Environment};
 use rds_api::error::Error;
 use rds_api::runtime::de::{self, Decode};
 use rds_api::runtime::{ErrorCode, Location, Method, Operation, ParamValue, Params, Rule, ValidationError, Validator};
@@ -845,7 +845,8 @@ async fn echoed_tokens_are_removed_from_response_errors() {
 
 #[test]
 fn building_checks_settings() {
-    assert!(matches!(Client::builder().build(), Err(BuildError::MissingCredentials)));
+    let nowhere = CredentialsChain::new().environment(Environment::empty());
+    assert!(matches!(Client::builder().credentials_chain(nowhere).build(), Err(BuildError::Credentials(_))));
     assert!(matches!(
         Client::builder().credentials(Credentials::new("", "s")).build(),
         Err(BuildError::MissingCredentials)

@@ -43,8 +43,15 @@ impl ApiError {
         Self::new(format!("Missing{name}"), 400, format!("{name} is mandatory for this action."))
     }
 
+    /// `Missing<Name>` (400, chosen) for a V3 request without header `header` (e.g. `MissingTimestamp` for
+    /// `x-acs-date`): the code of the V1 parameter the header stands for, the message naming the header.
+    pub fn missing_common_header(code_name: &str, header: &str) -> Self {
+        Self::new(format!("Missing{code_name}"), 400, format!("{header} is mandatory for this action."))
+    }
+
     /// `IncompleteSignature` (400, status chosen): `SignatureMethod` is not `HMAC-SHA1` or
-    /// `SignatureVersion` is not `1.0`.
+    /// `SignatureVersion` is not `1.0`; for V3, an unreadable `Authorization` header, another algorithm than
+    /// `ACS3-HMAC-SHA256`, or `SignedHeaders` leaving out a header that must be signed.
     pub fn incomplete_signature(what: &str) -> Self {
         Self::new(
             "IncompleteSignature",
@@ -95,6 +102,30 @@ impl ApiError {
             400,
             format!(
                 "Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}"
+            ),
+        )
+    }
+
+    /// `SignatureDoesNotMatch` (400) of a V3 request: the server's string to sign, as for V1, then its
+    /// canonical request (**chosen**: the string to sign alone is a hash, which tells a client nothing).
+    pub fn signature_mismatch_v3(server_string_to_sign: &str, server_canonical_request: &str) -> Self {
+        Self::new(
+            "SignatureDoesNotMatch",
+            400,
+            format!(
+                "Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}\nserver canonical request is:\n{server_canonical_request}"
+            ),
+        )
+    }
+
+    /// `SignatureDoesNotMatch` (400, message chosen) of a V3 request whose `x-acs-content-sha256` is not the
+    /// SHA-256 of the body received.
+    pub fn content_sha256_mismatch(claimed: &str, actual: &str) -> Self {
+        Self::new(
+            "SignatureDoesNotMatch",
+            400,
+            format!(
+                "Specified signature is not matched with our calculation. x-acs-content-sha256 {claimed} is not the SHA-256 of the request body ({actual})."
             ),
         )
     }

@@ -1,7 +1,7 @@
 //! A local ApsaraDB RDS endpoint for tests and demos, like LocalStack or moto for AWS.
 //!
-//! It speaks the real RPC protocol: every request must be signed with HMAC-SHA1 by a known AccessKey (or STS
-//! credentials and their token), within 15 minutes, with a fresh nonce; parameters are decoded and
+//! It speaks the real RPC protocol: every request must be signed, with HMAC-SHA1 (V1) or ACS3-HMAC-SHA256 (V3),
+//! by a known AccessKey (or STS credentials and their token), within 15 minutes, with a fresh nonce; parameters are decoded and
 //! validated by the same generated code as the `rds-api` client's; answers and errors have the service's
 //! shapes, codes and statuses. It keeps real state: accounts, instances and databases, and migrations
 //! (ImportDatabaseBetweenInstances) that run on an emulator clock a test moves by hand.

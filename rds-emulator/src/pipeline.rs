@@ -51,8 +51,16 @@ impl Shared {
 pub(crate) struct Incoming {
     /// `GET` or `POST`.
     pub(crate) method: String,
+    /// The URL path as received (V3 signs it).
+    pub(crate) path: String,
+    /// The URL query parameters alone (V3 signs them, and the body by its hash).
+    pub(crate) query: Params,
     /// Query and form-body parameters (the query wins when both have a name).
     pub(crate) params: Params,
+    /// Every header by lowercase name (V3 signs some, and carries Action and Version in them).
+    pub(crate) headers: auth::Headers,
+    /// The body as received.
+    pub(crate) body: Vec<u8>,
     /// The `Host` header, echoed as `HostId`.
     pub(crate) host: Option<String>,
 }
@@ -88,18 +96,34 @@ pub(crate) fn request_id() -> String {
 pub(crate) async fn handle(shared: &Shared, incoming: Incoming) -> Answer {
     let request_id = request_id();
     let param = |name: &str| incoming.params.get(name).map(String::as_str).unwrap_or_default();
-    let (action, version) = (param("Action"), param("Version"));
+    let header = |name: &str| auth::header(&incoming.headers, name).unwrap_or_default();
+    // V3 (an `Authorization: ACS3-…` header) carries Action and Version in headers, V1 in parameters.
+    let v3 = auth::is_v3(&incoming.headers);
+    let (action, version) =
+        if v3 { (header("x-acs-action"), header("x-acs-version")) } else { (param("Action"), param("Version")) };
     let host = incoming.host.as_deref();
 
     let caller = {
         let state = shared.state();
         let mut nonces = shared.nonces.lock().unwrap_or_else(PoisonError::into_inner);
-        auth::authenticate(&state, &mut nonces, &incoming.method, &incoming.params, SystemTime::now())
+        if v3 {
+            let request = auth::V3Request {
+                method: &incoming.method,
+                path: &incoming.path,
+                query: &incoming.query,
+                headers: &incoming.headers,
+                body: &incoming.body,
+            };
+            auth::authenticate_v3(&state, &mut nonces, &request, SystemTime::now())
+        } else {
+            auth::authenticate(&state, &mut nonces, &incoming.method, &incoming.params, SystemTime::now())
+        }
     };
     let caller = match caller {
         Ok(caller) => caller,
         Err(error) => {
-            log(&request_id, action, param("AccessKeyId"), Some(&error));
+            let access_key_id = if v3 { auth::v3_access_key_id(&incoming.headers) } else { param("AccessKeyId") };
+            log(&request_id, action, access_key_id, Some(&error));
             return Answer::error(&error, request_id, host, None);
         }
     };

@@ -16,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::auth::Headers;
 use crate::errors::ApiError;
 use crate::handlers::Params;
 use crate::pipeline::{self, Answer, Incoming, Shared};
@@ -116,7 +117,8 @@ async fn respond(shared: &Shared, request: Request<Body>) -> Result<Response<Ful
     }
 }
 
-/// The method, the query and (for a form body) the body parameters of an HTTP request.
+/// The method, the query and (for a form body) the body parameters of an HTTP request, and for V3 signatures
+/// its path, query alone, headers and body bytes.
 async fn read(request: Request<Body>) -> Result<Incoming, ApiError> {
     let (parts, body) = request.into_parts();
     if parts.method != Method::GET && parts.method != Method::POST {
@@ -124,9 +126,18 @@ async fn read(request: Request<Body>) -> Result<Incoming, ApiError> {
     }
     let host = parts.headers.get(HOST).and_then(|h| h.to_str().ok()).map(str::to_owned);
     // `+` is a space in both (Tea SDKs send it that way); `%2B` is a plus.
-    let mut params: Params = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+    let query: Params = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
+    let mut params = query.clone();
+    let mut headers = Headers::new();
+    for (name, value) in &parts.headers {
+        // HeaderName is lowercase already; a value that is not UTF-8 is kept lossily (it then fails to verify).
+        headers
+            .entry(name.as_str().to_owned())
+            .or_default()
+            .push(String::from_utf8_lossy(value.as_bytes()).into_owned());
+    }
     let is_form = parts
         .headers
         .get(CONTENT_TYPE)
@@ -143,7 +154,15 @@ async fn read(request: Request<Body>) -> Result<Incoming, ApiError> {
             params.entry(name.into_owned()).or_insert_with(|| value.into_owned());
         }
     }
-    Ok(Incoming { method: parts.method.as_str().to_owned(), params, host })
+    Ok(Incoming {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query,
+        params,
+        headers,
+        body: bytes.to_vec(),
+        host,
+    })
 }
 
 fn json_response(

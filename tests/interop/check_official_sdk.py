@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Drive the local rds-emulator with Alibaba Cloud's official Python SDK.
+"""Drive the local rds-emulator with Alibaba Cloud's official Python SDKs.
 
-Uses only what a customer would use: ``aliyunsdkcore.client.AcsClient`` and the
-generated legacy request class ``aliyunsdkrds.request.v20140815.
-ImportDatabaseBetweenInstancesRequest``. The SDK builds, signs (RPC HMAC-SHA1) and
-sends every request itself; this script only points the request at the emulator
-and judges what comes back.
+Uses only what a customer would use, from both SDK generations:
+
+- legacy: ``aliyunsdkcore.client.AcsClient`` and the generated request class
+  ``aliyunsdkrds.request.v20140815.ImportDatabaseBetweenInstancesRequest``, which
+  sign with RPC HMAC-SHA1 (signature V1);
+- current (Tea): ``alibabacloud_rds20140815.client.Client`` on
+  ``alibabacloud_tea_openapi``, which signs with ACS3-HMAC-SHA256 (signature V3)
+  by default.
+
+The SDKs build, sign and send every request themselves; this script only points
+them at the emulator and judges what comes back.
 
     python check_official_sdk.py --endpoint http://127.0.0.1:PORT \
         --access-key-id ID --access-key-secret SECRET
@@ -19,6 +25,8 @@ starts the emulator.
 """
 
 import argparse
+import hashlib
+import hmac
 import json
 import sys
 import traceback
@@ -30,15 +38,26 @@ except ImportError:  # pragma: no cover - Python 2 is not supported
 
 import aliyunsdkcore
 import aliyunsdkrds
+import alibabacloud_rds20140815
+import alibabacloud_tea_openapi
+import requests
 from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkrds.request.v20140815.ImportDatabaseBetweenInstancesRequest import (
     ImportDatabaseBetweenInstancesRequest,
 )
+from alibabacloud_rds20140815 import models as rds_models
+from alibabacloud_rds20140815.client import Client as TeaRdsClient
+from alibabacloud_tea_openapi import exceptions as tea_exceptions
+from alibabacloud_tea_openapi import models as open_api_models
 
 SOURCE = "rm-demo-source"
 DESTINATION = "rm-demo-destination"
 STOPPED = "rm-demo-stopped"
+MISSING = "rm-does-not-exist"
+# The emulator's demo STS credentials (rds-emulator/README.md, "The demo state").
+DEMO_STS = ("STS.demo-sts-access-key-id", "demo-sts-access-key-secret", "demo-sts-security-token")
+V3_PREFIX = "ACS3-HMAC-SHA256 "
 
 
 class CheckFailed(Exception):
@@ -63,26 +82,58 @@ class Recorder(object):
         return self.response
 
     def describe(self):
-        lines = []
-        req, resp = self.request, self.response
-        if req is None:
-            return "    (the SDK sent nothing)"
-        lines.append("    sent:     %s %s" % (req.method, req.url))
-        for key, value in sorted(req.headers.items()):
+        return describe_exchange(self.request, self.response)
+
+
+class EverySessionRecorder(object):
+    """Records the last exchange of any ``requests.Session`` while active.
+
+    The Tea SDK creates and caches its sessions inside darabonba, out of reach, so
+    ``requests.Session.send`` itself is wrapped for the duration of a check (and
+    restored by ``stop``). Only records, like ``Recorder``.
+    """
+
+    def __init__(self):
+        self.request = None
+        self.response = None
+        self._original = original = requests.Session.send
+        recorder = self
+
+        def send(session, prepared, **kwargs):
+            recorder.request, recorder.response = prepared, None
+            recorder.response = original(session, prepared, **kwargs)
+            return recorder.response
+
+        requests.Session.send = send
+
+    def stop(self):
+        requests.Session.send = self._original
+
+    def describe(self):
+        return describe_exchange(self.request, self.response)
+
+
+def describe_exchange(req, resp):
+    """The request as sent and the response as received, for a failure report."""
+    lines = []
+    if req is None:
+        return "    (the SDK sent nothing)"
+    lines.append("    sent:     %s %s" % (req.method, req.url))
+    for key, value in sorted(req.headers.items()):
+        lines.append("              %s: %s" % (key, value))
+    body = req.body
+    if body:
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        lines.append("              body: %s" % body)
+    if resp is None:
+        lines.append("    received: nothing (no HTTP response)")
+    else:
+        lines.append("    received: HTTP %s" % resp.status_code)
+        for key, value in sorted(resp.headers.items()):
             lines.append("              %s: %s" % (key, value))
-        body = req.body
-        if body:
-            if isinstance(body, bytes):
-                body = body.decode("utf-8", "replace")
-            lines.append("              body: %s" % body)
-        if resp is None:
-            lines.append("    received: nothing (no HTTP response)")
-        else:
-            lines.append("    received: HTTP %s" % resp.status_code)
-            for key, value in sorted(resp.headers.items()):
-                lines.append("              %s: %s" % (key, value))
-            lines.append("              body: %s" % resp.content.decode("utf-8", "replace"))
-        return "\n".join(lines)
+        lines.append("              body: %s" % resp.content.decode("utf-8", "replace"))
+    return "\n".join(lines)
 
 
 def make_client(wire, access_key_id, secret):
@@ -201,13 +252,156 @@ def check_stopped_source(wire, args, host_port):
     )
 
 
+# --- The current (Tea) SDK, signature V3 ----------------------------------------------------------------
+
+
+class TeaWire(object):
+    """Records every exchange of a Tea check; `describe` shows the last one."""
+
+    def __init__(self, wire):
+        self.recorder = EverySessionRecorder()
+        wire.append(self.recorder)
+
+    def __enter__(self):
+        return self.recorder
+
+    def __exit__(self, *exc):
+        self.recorder.stop()
+        return False
+
+
+def tea_client(host_port, access_key_id, secret, security_token=None):
+    # `endpoint` is used as it is (no endpoint resolution: it becomes the `host`
+    # header and the URL's authority); `protocol` overrides the operation's HTTPS.
+    # No retries unless `retry_options` is set, so each call is one request.
+    config = open_api_models.Config(
+        access_key_id=access_key_id,
+        access_key_secret=secret,
+        security_token=security_token,
+        endpoint=host_port,
+        protocol="http",
+        region_id="cn-hangzhou",
+        connect_timeout=5000,
+        read_timeout=15000,
+    )
+    return TeaRdsClient(config)
+
+
+def describe_attribute(client, instance_id):
+    request = rds_models.DescribeDBInstanceAttributeRequest(dbinstance_id=instance_id)
+    return client.describe_dbinstance_attribute(request)
+
+
+def sent_authorization(recorder):
+    """The Authorization header the SDK sent, checked to be a V3 one."""
+    if recorder.request is None:
+        raise CheckFailed("the SDK sent nothing")
+    authorization = recorder.request.headers.get("Authorization", "")
+    if not authorization.startswith(V3_PREFIX):
+        raise CheckFailed("the SDK did not sign with ACS3-HMAC-SHA256: Authorization %r" % authorization)
+    if "Signature=" in recorder.request.url:
+        raise CheckFailed("a V3 request carries no Signature parameter: %s" % recorder.request.url)
+    parts = dict(part.split("=", 1) for part in authorization[len(V3_PREFIX):].split(","))
+    return parts
+
+
+def expect_tea_error(call, code, http_status):
+    """`call()` must fail with the Tea SDK's exception carrying `code` and `http_status`."""
+    try:
+        response = call()
+    except tea_exceptions.AlibabaCloudException as e:
+        if e.code != code:
+            raise CheckFailed("expected code %s, got %s (HTTP %s): %s" % (code, e.code, e.status_code, e.message))
+        if e.status_code != http_status:
+            raise CheckFailed("code %s as expected, but HTTP %s instead of %s" % (code, e.status_code, http_status))
+        if not e.request_id:
+            raise CheckFailed("code %s as expected, but the error has no RequestId" % code)
+        return e
+    raise CheckFailed("expected code %s, but the call succeeded: %r" % (code, response.body.to_map()))
+
+
+def check_tea_describe(wire, args, host_port):
+    with TeaWire(wire) as recorder:
+        response = describe_attribute(tea_client(host_port, args.access_key_id, args.access_key_secret), SOURCE)
+    parts = sent_authorization(recorder)
+    attributes = response.body.items.dbinstance_attribute if response.body.items else []
+    if response.status_code != 200 or len(attributes) != 1 or attributes[0].dbinstance_id != SOURCE:
+        raise CheckFailed("unexpected answer (HTTP %s): %r" % (response.status_code, response.body.to_map()))
+    if not response.body.request_id:
+        raise CheckFailed("the answer has no RequestId: %r" % response.body.to_map())
+    return "%s %s %s, signed ACS3-HMAC-SHA256 over %s (RequestId=%s)" % (
+        attributes[0].dbinstance_id,
+        attributes[0].engine,
+        attributes[0].dbinstance_status,
+        parts.get("SignedHeaders"),
+        response.body.request_id,
+    )
+
+
+def check_tea_wrong_secret(wire, args, host_port):
+    secret = args.access_key_secret + "-wrong"
+    client = tea_client(host_port, args.access_key_id, secret)
+    with TeaWire(wire) as recorder:
+        e = expect_tea_error(lambda: describe_attribute(client, SOURCE), "SignatureDoesNotMatch", 400)
+    parts = sent_authorization(recorder)
+    # The server puts its string to sign after the first ':' of the message. The
+    # SDK's signature with the (wrong) secret over that string is the signature the
+    # SDK sent exactly when both computed the same canonical request.
+    message = (e.data or {}).get("Message", "")
+    server_sts = message.split("server string to sign is:", 1)[-1].split("\nserver canonical request is:", 1)[0]
+    if not server_sts.startswith("ACS3-HMAC-SHA256\n"):
+        raise CheckFailed("the message has no server string to sign: %r" % message)
+    resigned = hmac.new(secret.encode("utf-8"), server_sts.encode("utf-8"), hashlib.sha256).hexdigest()
+    if resigned != parts.get("Signature"):
+        raise CheckFailed(
+            "the server's string to sign differs from the SDK's (message: %s; sent: %s)"
+            % (message, recorder.request.headers.get("Authorization"))
+        )
+    return (
+        "SignatureDoesNotMatch (HTTP 400, RequestId=%s); the server's string to sign is the SDK's byte for byte"
+        % e.request_id
+    )
+
+
+def check_tea_sts(wire, args, host_port):
+    client = tea_client(host_port, args.sts_access_key_id, args.sts_access_key_secret, args.sts_security_token)
+    with TeaWire(wire) as recorder:
+        response = describe_attribute(client, SOURCE)
+    parts = sent_authorization(recorder)
+    signed = parts.get("SignedHeaders", "").split(";")
+    if recorder.request.headers.get("x-acs-security-token") != args.sts_security_token:
+        raise CheckFailed("the token did not travel in x-acs-security-token")
+    if "x-acs-security-token" not in signed:
+        raise CheckFailed("x-acs-security-token is not signed: %s" % parts.get("SignedHeaders"))
+    attributes = response.body.items.dbinstance_attribute if response.body.items else []
+    if len(attributes) != 1 or attributes[0].dbinstance_id != SOURCE:
+        raise CheckFailed("unexpected answer: %r" % response.body.to_map())
+    return "%s with %s, token in the signed x-acs-security-token header (RequestId=%s)" % (
+        SOURCE,
+        args.sts_access_key_id,
+        response.body.request_id,
+    )
+
+
+def check_tea_not_found(wire, args, host_port):
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    with TeaWire(wire) as recorder:
+        e = expect_tea_error(lambda: describe_attribute(client, MISSING), "InvalidDBInstanceId.NotFound", 404)
+    sent_authorization(recorder)
+    return "InvalidDBInstanceId.NotFound (HTTP 404, RequestId=%s): %s" % (e.request_id, (e.data or {}).get("Message"))
+
+
 # The successful import runs last: it leaves rm-demo-destination busy importing,
 # and a busy destination is itself refused with IncorrectDBInstanceState, which
 # would let the Stopped-source check pass for the wrong reason.
 CHECKS = [
-    ("a Stopped source (%s) is refused with IncorrectDBInstanceState" % STOPPED, check_stopped_source),
-    ("a wrong AccessKeySecret is refused", check_wrong_secret),
-    ("import %s -> %s (sales -> sales_copy) returns an ImportId" % (SOURCE, DESTINATION), check_import),
+    ("legacy SDK: a Stopped source (%s) is refused with IncorrectDBInstanceState" % STOPPED, check_stopped_source),
+    ("legacy SDK: a wrong AccessKeySecret is refused", check_wrong_secret),
+    ("Tea SDK (V3): DescribeDBInstanceAttribute %s succeeds" % SOURCE, check_tea_describe),
+    ("Tea SDK (V3): a wrong AccessKeySecret is refused with SignatureDoesNotMatch", check_tea_wrong_secret),
+    ("Tea SDK (V3): STS credentials are accepted", check_tea_sts),
+    ("Tea SDK (V3): an unknown instance is InvalidDBInstanceId.NotFound", check_tea_not_found),
+    ("legacy SDK: import %s -> %s (sales -> sales_copy) returns an ImportId" % (SOURCE, DESTINATION), check_import),
 ]
 
 
@@ -216,6 +410,9 @@ def parse_args(argv):
     parser.add_argument("--endpoint", required=True, help="emulator URL, e.g. http://127.0.0.1:8080")
     parser.add_argument("--access-key-id", required=True)
     parser.add_argument("--access-key-secret", required=True)
+    parser.add_argument("--sts-access-key-id", default=DEMO_STS[0], help="default: the demo state's")
+    parser.add_argument("--sts-access-key-secret", default=DEMO_STS[1], help="default: the demo state's")
+    parser.add_argument("--sts-security-token", default=DEMO_STS[2], help="default: the demo state's")
     args = parser.parse_args(argv)
     url = urlsplit(args.endpoint)
     if url.scheme != "http" or not url.hostname or url.path not in ("", "/"):
@@ -226,8 +423,15 @@ def parse_args(argv):
 def main(argv):
     args, host_port = parse_args(argv)
     print(
-        "official SDK: aliyun-python-sdk-core %s, aliyun-python-sdk-rds %s; endpoint %s"
-        % (aliyunsdkcore.__version__, getattr(aliyunsdkrds, "__version__", "?"), args.endpoint)
+        "official SDKs: aliyun-python-sdk-core %s, aliyun-python-sdk-rds %s, alibabacloud-tea-openapi %s, "
+        "alibabacloud-rds20140815 %s; endpoint %s"
+        % (
+            aliyunsdkcore.__version__,
+            getattr(aliyunsdkrds, "__version__", "?"),
+            getattr(alibabacloud_tea_openapi, "__version__", "?"),
+            getattr(alibabacloud_rds20140815, "__version__", "?"),
+            args.endpoint,
+        )
     )
     passed = failed = 0
     for number, (title, check) in enumerate(CHECKS, 1):
@@ -242,6 +446,12 @@ def main(argv):
             print(
                 "FAIL %d/%d %s: the SDK raised ClientException %s: %s"
                 % (number, len(CHECKS), title, e.get_error_code(), e.get_error_msg())
+            )
+        except tea_exceptions.AlibabaCloudException as e:
+            failed += 1
+            print(
+                "FAIL %d/%d %s: the Tea SDK raised %s %s (HTTP %s): %s"
+                % (number, len(CHECKS), title, type(e).__name__, e.code, e.status_code, e.message)
             )
         except Exception:  # the SDK itself choked on the answer
             failed += 1

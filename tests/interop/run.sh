@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Interop check: Alibaba Cloud's OFFICIAL Python SDK against the local rds-emulator.
+# Interop check: Alibaba Cloud's OFFICIAL Python SDKs (legacy, signature V1; Tea, signature V3) against the
+# local rds-emulator.
 #
 #   bash tests/interop/run.sh
 #
-# 1. makes (or reuses) a virtualenv under the cargo target directory with the pinned official SDK,
+# 1. makes (or reuses) a virtualenv under the cargo target directory with the pinned official SDKs,
 # 2. builds rds-emulator and starts it on a free loopback port,
 # 3. runs check_official_sdk.py against it and exits with its status.
 # The emulator is killed on every exit path. See tests/interop/README.md.
@@ -14,6 +15,9 @@ SDK_PINS=(
     # Ships aliyunsdkrds.request.v20140815.ImportDatabaseBetweenInstancesRequest. So do 2.7.41 to
     # 2.7.43, with the same file; 2.7.44 and later dropped the class.
     "aliyun-python-sdk-rds==2.7.40"
+    # The current ("Tea") generation, which signs with ACS3-HMAC-SHA256 (V3) by default.
+    "alibabacloud-tea-openapi==0.4.6"
+    "alibabacloud-rds20140815==16.0.2"
 )
 STARTUP_TIMEOUT="${RDS_INTEROP_STARTUP_TIMEOUT:-30}" # seconds to wait for the emulator's banner
 
@@ -40,7 +44,7 @@ target_dir="$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 [[ -n "$target_dir" ]] || die "could not learn cargo's target directory"
 
-# --- Virtualenv with the pinned SDK, reused while the pins and the interpreter are unchanged -----
+# --- Virtualenv with the pinned SDKs, reused while the pins and the interpreter are unchanged ----
 venv="$target_dir/interop-venv"
 stamp="$venv/.interop-pins"
 want_stamp="$(
@@ -48,7 +52,7 @@ want_stamp="$(
     printf '%s\n' "${SDK_PINS[@]}"
 )"
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want_stamp" ]] &&
-    "$venv/bin/python" -c 'import aliyunsdkcore.client, aliyunsdkrds.request.v20140815.ImportDatabaseBetweenInstancesRequest' >/dev/null 2>&1; then
+    "$venv/bin/python" -c 'import aliyunsdkcore.client, aliyunsdkrds.request.v20140815.ImportDatabaseBetweenInstancesRequest, alibabacloud_rds20140815.client, alibabacloud_tea_openapi.models' >/dev/null 2>&1; then
     say "reusing virtualenv $venv"
 else
     say "creating virtualenv $venv (${SDK_PINS[*]})"
@@ -88,6 +92,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Port 0: the kernel picks a free port and the emulator prints the real one in its first line.
+: >"$work/stdout" # exists before the wait loop reads it, even if the shell has not started the emulator yet
 "$emulator" --listen 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
 emulator_pid=$!
 
@@ -127,7 +132,7 @@ access_key_secret="${BASH_REMATCH[1]}"
 say "rds-emulator (pid $emulator_pid) listening on $endpoint"
 
 # --- The checks ----------------------------------------------------------------------------------
-# The SDK hands HTTP(S)_PROXY to requests itself, bypassing NO_PROXY: keep loopback traffic direct.
+# Both SDKs hand HTTP(S)_PROXY to requests themselves, bypassing NO_PROXY: keep loopback traffic direct.
 rc=0
 env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u all_proxy \
     "$venv/bin/python" "$here/check_official_sdk.py" \

@@ -1,9 +1,39 @@
-//! Access keys.
+//! Access keys, and where they come from.
+//!
+//! [`Credentials`] is an AccessKey pair (optionally with an STS token). [`CredentialsChain`] finds one the
+//! way Alibaba Cloud's official SDKs do, first success wins:
+//!
+//! 1. explicit credentials ([`CredentialsChain::credentials`], or
+//!    [`ClientBuilder::credentials`](crate::ClientBuilder::credentials));
+//! 2. the environment: [`ENV_ACCESS_KEY_ID`], [`ENV_ACCESS_KEY_SECRET`] and, optionally,
+//!    [`ENV_SECURITY_TOKEN`];
+//! 3. the aliyun CLI's profile file `~/.aliyun/config.json`: the profile named by [`ENV_PROFILE`], else the
+//!    file's `current` one, in mode `AK` or `StsToken` (skipped when [`ENV_CLI_PROFILE_DISABLED`] is `true`).
+//!
+//! [`Client::builder`](crate::Client::builder) uses the chain when no credentials are set explicitly. Where
+//! the environment and the home directory come from is an [`Environment`], so that tests can use fake ones.
+//!
+//! ```no_run
+//! use rds_api::credentials::CredentialsChain;
+//!
+//! # fn main() -> Result<(), rds_api::credentials::CredentialsError> {
+//! let credentials = CredentialsChain::new().resolve()?;
+//! println!("using AccessKey {}", credentials.access_key_id());
+//! # Ok(()) }
+//! ```
 
 use std::borrow::Cow;
 use std::fmt;
 
 use crate::signing::percent_encode;
+
+mod chain;
+mod profile;
+
+pub use chain::{
+    CredentialsChain, CredentialsError, CredentialsSource, Environment, SourceFailure, ENV_ACCESS_KEY_ID,
+    ENV_ACCESS_KEY_SECRET, ENV_CLI_PROFILE_DISABLED, ENV_PROFILE, ENV_SECURITY_TOKEN,
+};
 
 /// An AccessKey pair, optionally with an STS security token.
 ///
@@ -46,6 +76,11 @@ impl Credentials {
     /// The STS security token, if any.
     pub fn security_token(&self) -> Option<&str> {
         self.security_token.as_deref()
+    }
+
+    /// Whether neither the AccessKey ID nor the secret is empty.
+    pub(crate) fn is_complete(&self) -> bool {
+        !self.access_key_id.is_empty() && !self.access_key_secret.is_empty()
     }
 }
 
