@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::credentials::{redact_token, Credentials, CredentialsChain, CredentialsError};
 use crate::endpoint;
 use crate::error::{Error, ResponseError, ServiceError, TransportError};
+use crate::retry::{self, FailureKind, RetryPolicy};
 use crate::runtime::{ErrorCode, Method, Operation, Paginated, Params};
 use crate::signing::{self, v3, SignatureVersion};
 use futures_util::{Stream, TryStreamExt};
@@ -51,6 +52,7 @@ struct Inner {
     connect_timeout: Duration,
     timeout: Duration,
     signature_version: SignatureVersion,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -61,6 +63,7 @@ impl fmt::Debug for Client {
             .field("user_agent", &self.inner.user_agent)
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish()
     }
 }
@@ -94,6 +97,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     user_agent: Option<String>,
     signature_version: SignatureVersion,
+    retry: RetryPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -108,6 +112,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             user_agent: None,
             signature_version: SignatureVersion::V1,
+            retry: RetryPolicy::new(),
         }
     }
 }
@@ -221,6 +226,13 @@ impl ClientBuilder {
         self
     }
 
+    /// When and how often [`Client::send`] retries a failed attempt; default [`RetryPolicy::new`] (3 attempts,
+    /// only when safe for the operation: see [`crate::retry`]). [`RetryPolicy::disabled`] makes one attempt.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Text appended (after a space) to the `User-Agent`, e.g. `my-tool/1.2`.
     pub fn user_agent(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent = Some(suffix.into());
@@ -286,6 +298,7 @@ impl ClientBuilder {
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
                 signature_version: self.signature_version,
+                retry: self.retry,
             }),
         })
     }
@@ -323,6 +336,11 @@ impl Client {
     /// The credentials requests are signed with.
     pub fn credentials(&self) -> &Credentials {
         &self.inner.credentials
+    }
+
+    /// The retry policy of [`send`](Self::send).
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// Validates `op` and builds its signed request with a fresh nonce and the current time, without sending
@@ -500,14 +518,67 @@ impl Client {
         }
     }
 
-    /// Validates `op` (before any I/O), signs it and sends it; decodes the answer.
+    /// Validates `op` (before any I/O), signs it and sends it; decodes the answer. Retries a failed attempt
+    /// when the [retry policy](ClientBuilder::retry) allows it and it is safe for the operation.
     ///
     /// A 2xx answer decodes into `O::Response`; an error answer with a `Code` becomes
     /// [`Error::Service`]; anything else unusable becomes [`Error::Response`]; no answer at all becomes
-    /// [`Error::Transport`]. Each attempt is one request: nothing is retried.
+    /// [`Error::Transport`].
+    ///
+    /// Retries follow [`crate::retry`]: throttling and refused connections are retried for every operation;
+    /// transient service errors (5xx, `ServiceUnavailable`, …), timeouts and broken connections only for
+    /// operations whose spec says `idempotent: true`, because a non-idempotent request may already have been
+    /// applied. Every attempt is signed anew (fresh nonce and timestamp). The error of the last attempt says
+    /// how many were made ([`Error::attempts`]).
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Response, Error<O::ErrorCode>> {
-        let prepared = self.prepare(op)?;
-        self.send_prepared::<O>(&prepared).await
+        let policy = self.inner.retry;
+        let mut attempt: u32 = 1;
+        loop {
+            // A fresh nonce and timestamp, so a fresh signature, for every attempt.
+            let prepared = self.prepare(op)?;
+            let span = tracing::debug_span!("rds_attempt", action = O::ACTION, attempt);
+            let result = tracing::Instrument::instrument(self.attempt::<O>(&prepared), span).await;
+            let err = match result {
+                Ok(response) => return Ok(response),
+                Err(err) => err,
+            };
+            let kind = FailureKind::of(&err);
+            if attempt >= policy.attempts() || !kind.is_retryable(O::IDEMPOTENT) {
+                if attempt > 1 {
+                    tracing::info!(
+                        target: "rds_api::retry",
+                        action = O::ACTION,
+                        attempts = attempt,
+                        error_kind = kind.as_str(),
+                        status = err.status(),
+                        code = err.service_error().map(|e| e.code.as_str()),
+                        "RDS request failed after retries"
+                    );
+                }
+                return Err(err.with_attempts(attempt));
+            }
+            let retry_after = match &err {
+                Error::Service(e) => e.retry_after,
+                Error::Response(e) => e.retry_after,
+                _ => None,
+            };
+            let delay = policy.delay(attempt, retry_after);
+            tracing::info!(
+                target: "rds_api::retry",
+                action = O::ACTION,
+                attempt,
+                max_attempts = policy.attempts(),
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                retry_after_ms = retry_after.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                error_kind = kind.as_str(),
+                status = err.status(),
+                code = err.service_error().map(|e| e.code.as_str()),
+                idempotent = O::IDEMPOTENT,
+                "retrying RDS request"
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
     }
 
     /// Every page of a paginated list, starting with `first`, fetched lazily: the next request is sent only
@@ -553,11 +624,18 @@ impl Client {
     /// is what applications want.
     ///
     /// `O` must be the operation the request was prepared for: it decides how the answer is decoded.
+    ///
+    /// It is never retried: a retry needs a new signature, which [`send`](Self::send) makes.
     pub async fn send_prepared<O: Operation>(
         &self,
         prepared: &PreparedRequest,
     ) -> Result<O::Response, Error<O::ErrorCode>> {
         debug_assert_eq!(prepared.action(), O::ACTION, "a prepared request is sent with its own operation type");
+        self.attempt::<O>(prepared).await
+    }
+
+    /// One attempt: sends `prepared` once and decodes the answer.
+    async fn attempt<O: Operation>(&self, prepared: &PreparedRequest) -> Result<O::Response, Error<O::ErrorCode>> {
         let raw = self.exchange(prepared).await?;
         let token = self.inner.credentials.security_token();
         if (200..300).contains(&raw.status) {
@@ -582,6 +660,8 @@ impl Client {
                         recommend: recommend.map(redact),
                         status: raw.status,
                         operation: O::ACTION,
+                        retry_after: raw.retry_after,
+                        attempts: 1,
                     }))
                 }
                 Ok(_) => Err(Error::Response(raw.response_error(O::ACTION, "the error body has no Code", token))),
@@ -641,6 +721,11 @@ impl Client {
         let response = request.send().await.map_err(failed)?;
         let status = response.status().as_u16();
         let request_id = response.headers().get("x-acs-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let retry_after = response
+            .headers()
+            .get("x-acs-retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
         let body = response.bytes().await.map_err(failed)?;
         tracing::debug!(
             action,
@@ -649,7 +734,7 @@ impl Client {
             elapsed_ms = elapsed_ms(started),
             "RDS response received"
         );
-        Ok(RawResponse { status, request_id, body: body.into() })
+        Ok(RawResponse { status, request_id, retry_after, body: body.into() })
     }
 }
 
@@ -831,6 +916,8 @@ struct RawResponse {
     status: u16,
     /// From the `x-acs-request-id` header.
     request_id: Option<String>,
+    /// From the `x-acs-retry-after` header (milliseconds).
+    retry_after: Option<Duration>,
     body: Vec<u8>,
 }
 
@@ -844,6 +931,8 @@ impl RawResponse {
             request_id: self.request_id.clone().or_else(|| find_request_id(&self.body)),
             body_snippet: redact_token(&snippet, token).into_owned(),
             reason: redact_token(reason, token).into_owned(),
+            retry_after: self.retry_after,
+            attempts: 1,
         }
     }
 }

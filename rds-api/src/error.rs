@@ -5,6 +5,7 @@
 //! `SignatureDoesNotMatch` message), and transport errors carry no URL.
 
 use std::fmt;
+use std::time::Duration;
 
 pub use crate::runtime::ValidationError;
 
@@ -75,6 +76,45 @@ impl<E> Error<E> {
             Error::Transport(err) => err.operation,
         }
     }
+
+    /// How many attempts were made before giving up: 0 for a request refused before sending
+    /// ([`Error::Validation`]), else at least 1 (more when failures were retried, see [`crate::retry`]).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Validation(_) => 0,
+            Error::Service(err) => err.attempts,
+            Error::Response(err) => err.attempts,
+            Error::Transport(err) => err.attempts,
+        }
+    }
+
+    /// What kind of failure this is for retrying ([`FailureKind::of`](crate::retry::FailureKind::of)).
+    pub fn failure_kind(&self) -> crate::retry::FailureKind {
+        crate::retry::FailureKind::of(self)
+    }
+
+    /// Records that the call made `attempts` attempts (a validation error keeps 0).
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Error::Validation(_) => {}
+            Error::Service(err) => err.attempts = attempts,
+            Error::Response(err) => err.attempts = attempts,
+            Error::Transport(err) => err.attempts = attempts,
+        }
+        self
+    }
+}
+
+/// ` (after N attempts)`-style context for `Display`, empty for a single attempt.
+struct AfterAttempts(u32);
+
+impl fmt::Display for AfterAttempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 > 1 {
+            write!(f, "after {} attempts", self.0)?;
+        }
+        Ok(())
+    }
 }
 
 /// An error answer of the service: `{"Code": …, "Message": …, "RequestId": …, "HostId": …, "Recommend": …}`.
@@ -97,15 +137,21 @@ pub struct ServiceError<E> {
     pub status: u16,
     /// The wire name of the operation.
     pub operation: &'static str,
+    /// The wait the service asked for with an `x-acs-retry-after` header (sent with throttling).
+    pub retry_after: Option<Duration>,
+    /// How many attempts were made; this answer is the last one's.
+    pub attempts: u32,
 }
 
 impl<E> fmt::Display for ServiceError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}: {}", self.operation, self.code, self.message)?;
-        if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+        match (&self.request_id, self.attempts > 1) {
+            (Some(id), true) => write!(f, " (request id {id}, {})", AfterAttempts(self.attempts)),
+            (Some(id), false) => write!(f, " (request id {id})"),
+            (None, true) => write!(f, " ({})", AfterAttempts(self.attempts)),
+            (None, false) => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -126,6 +172,10 @@ pub struct ResponseError {
     pub body_snippet: String,
     /// What was wrong, e.g. `the body is not JSON: …`.
     pub reason: String,
+    /// The wait asked for with an `x-acs-retry-after` header, if the answer had one.
+    pub retry_after: Option<Duration>,
+    /// How many attempts were made; this answer is the last one's.
+    pub attempts: u32,
 }
 
 /// How many characters of the snippet `Display` shows.
@@ -136,6 +186,9 @@ impl fmt::Display for ResponseError {
         write!(f, "{}: unusable response (HTTP {}", self.operation, self.status)?;
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, ", {}", AfterAttempts(self.attempts))?;
         }
         write!(f, "): {}", self.reason)?;
         if !self.body_snippet.is_empty() {
@@ -157,11 +210,17 @@ impl std::error::Error for ResponseError {}
 pub struct TransportError {
     operation: &'static str,
     source: reqwest::Error,
+    attempts: u32,
 }
 
 impl TransportError {
     pub(crate) fn new(operation: &'static str, source: reqwest::Error) -> Self {
-        TransportError { operation, source: source.without_url() }
+        TransportError { operation, source: source.without_url(), attempts: 1 }
+    }
+
+    /// How many attempts were made; this error is the last one's.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The wire name of the operation.
@@ -190,6 +249,9 @@ impl fmt::Display for TransportError {
             "request failed"
         };
         write!(f, "{}: {what}", self.operation)?;
+        if self.attempts > 1 {
+            write!(f, " ({})", AfterAttempts(self.attempts))?;
+        }
         // The innermost cause says the most ("Connection refused (os error 111)").
         let mut cause: &dyn std::error::Error = &self.source;
         while let Some(next) = cause.source() {
@@ -225,6 +287,8 @@ mod tests {
             recommend: None,
             status: 400,
             operation: "Op",
+            retry_after: None,
+            attempts: 1,
         }
     }
 
@@ -240,6 +304,34 @@ mod tests {
         let mut without_id = service();
         without_id.request_id = None;
         assert_eq!(without_id.to_string(), "Op: X.Y: Something failed.");
+        assert_eq!(err.attempts(), 1);
+    }
+
+    #[test]
+    fn retried_errors_say_how_many_attempts() {
+        let err = Error::from(service()).with_attempts(3);
+        assert_eq!(err.attempts(), 3);
+        assert_eq!(err.to_string(), "Op: X.Y: Something failed. (request id REQ-1, after 3 attempts)");
+        let mut without_id = service();
+        without_id.request_id = None;
+        without_id.attempts = 2;
+        assert_eq!(without_id.to_string(), "Op: X.Y: Something failed. (after 2 attempts)");
+        let response = ResponseError {
+            operation: "Op",
+            status: 503,
+            request_id: Some("R".into()),
+            body_snippet: String::new(),
+            reason: "the body is not JSON".into(),
+            retry_after: None,
+            attempts: 1,
+        };
+        let err = Error::<Code>::from(response).with_attempts(4);
+        assert_eq!(
+            err.to_string(),
+            "Op: unusable response (HTTP 503, request id R, after 4 attempts): the body is not JSON"
+        );
+        let invalid: Error<Code> = ValidationError { operation: "Op", violations: vec![] }.into();
+        assert_eq!(invalid.with_attempts(3).attempts(), 0);
     }
 
     #[test]
@@ -250,6 +342,8 @@ mod tests {
             request_id: None,
             body_snippet: "<html>".repeat(30),
             reason: "the body is not JSON: expected value at line 1 column 1".into(),
+            retry_after: None,
+            attempts: 1,
         };
         let text = err.to_string();
         assert!(

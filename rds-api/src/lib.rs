@@ -35,6 +35,7 @@ pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod retry;
 pub mod runtime;
 pub mod signing;
 pub mod workflow;
@@ -48,6 +49,7 @@ pub use client::{BuildError, Client, ClientBuilder, PreparedRequest};
 pub use credentials::{Credentials, CredentialsChain, CredentialsError};
 pub use error::{Error, ResponseError, ServiceError, TransportError};
 pub use operations::*;
+pub use retry::{FailureKind, RetryPolicy};
 pub use runtime::{Rule, ValidationError, Violation};
 pub use signing::SignatureVersion;
 

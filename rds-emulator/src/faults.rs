@@ -49,6 +49,22 @@ pub enum FaultKind {
     /// Processes the request (its effect is applied and counted), then closes the connection without
     /// answering.
     DropAfterProcessing,
+    /// Answers exactly this status, `Content-Type` and body (no `x-acs-request-id`), like a proxy's HTML error
+    /// page or a truncated JSON body: before processing (nothing is applied), or after it (the effect is
+    /// applied and counted, the real answer is lost).
+    Raw {
+        /// The HTTP status.
+        status: u16,
+        /// The `Content-Type` header.
+        content_type: String,
+        /// The body, as sent.
+        body: String,
+        /// Whether the request is processed first.
+        after_processing: bool,
+    },
+    /// Never answers and processes nothing: the connection stays open until the client gives up, or the
+    /// emulator stops (a graceful [`shutdown`](crate::EmulatorHandle::shutdown) waits for it at most 5 s).
+    Hang,
 }
 
 /// One injected fault: what it does and how many more requests it applies to.
@@ -91,6 +107,34 @@ impl Fault {
         Self::new(FaultKind::DropAfterProcessing)
     }
 
+    /// Answers `status`, `content_type` and `body` as given instead of processing, e.g. a gateway's
+    /// `502` HTML page: `Fault::raw(502, "text/html", "<html>502 Bad Gateway</html>")`.
+    pub fn raw(status: u16, content_type: impl Into<String>, body: impl Into<String>) -> Self {
+        Self::new(FaultKind::Raw {
+            status,
+            content_type: content_type.into(),
+            body: body.into(),
+            after_processing: false,
+        })
+    }
+
+    /// Processes the request (the effect is applied and counted), then answers `status`, `content_type` and
+    /// `body` as given instead of the real answer, e.g. a truncated JSON body:
+    /// `Fault::raw_after_processing(200, "application/json", r#"{"RequestId":"#)`.
+    pub fn raw_after_processing(status: u16, content_type: impl Into<String>, body: impl Into<String>) -> Self {
+        Self::new(FaultKind::Raw {
+            status,
+            content_type: content_type.into(),
+            body: body.into(),
+            after_processing: true,
+        })
+    }
+
+    /// Never answers and processes nothing (until the client times out).
+    pub fn hang() -> Self {
+        Self::new(FaultKind::Hang)
+    }
+
     /// Fires for the next `n` matching requests only.
     pub fn times(mut self, n: usize) -> Self {
         self.remaining = Some(n);
@@ -124,6 +168,19 @@ pub(crate) enum Outcome {
     DropBefore,
     /// Process, then close the connection.
     DropAfter,
+    /// Answer this instead of processing, or (`after_processing`) instead of the real answer.
+    Raw(RawAnswer),
+    /// Never answer, process nothing.
+    Hang,
+}
+
+/// A body sent as it is (a [`FaultKind::Raw`] fault).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawAnswer {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) body: String,
+    pub(crate) after_processing: bool,
 }
 
 /// The faults of a running emulator, shared with its handle; clones see the same faults.
@@ -190,6 +247,19 @@ impl Faults {
                         plan.outcome = Outcome::DropAfter;
                         true
                     }
+                    FaultKind::Raw { status, content_type, body, after_processing } => {
+                        plan.outcome = Outcome::Raw(RawAnswer {
+                            status: *status,
+                            content_type: content_type.clone(),
+                            body: body.clone(),
+                            after_processing: *after_processing,
+                        });
+                        true
+                    }
+                    FaultKind::Hang => {
+                        plan.outcome = Outcome::Hang;
+                        true
+                    }
                 };
                 if fires {
                     if let Some(n) = &mut fault.remaining {
@@ -243,6 +313,21 @@ mod tests {
         assert_eq!(faults.plan("A").delay, Duration::from_millis(5));
         faults.clear_all();
         assert_eq!(faults.plan("A"), Plan::default());
+    }
+
+    #[test]
+    fn raw_answers_and_hangs() {
+        let faults = Faults::default();
+        faults.inject("A", Fault::raw(502, "text/html", "<html>").once());
+        faults.inject("A", Fault::raw_after_processing(200, "application/json", "{").once());
+        faults.inject("A", Fault::hang().once());
+        let Outcome::Raw(first) = faults.plan("A").outcome else { panic!("not raw") };
+        assert_eq!((first.status, first.content_type.as_str(), first.body.as_str()), (502, "text/html", "<html>"));
+        assert!(!first.after_processing);
+        let Outcome::Raw(second) = faults.plan("A").outcome else { panic!("not raw") };
+        assert!(second.after_processing && second.status == 200);
+        assert_eq!(faults.plan("A").outcome, Outcome::Hang);
+        assert_eq!(faults.plan("A").outcome, Outcome::Proceed);
     }
 
     #[test]

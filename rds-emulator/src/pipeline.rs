@@ -10,7 +10,7 @@ use crate::auth::{self, Caller, NonceCache};
 use crate::clock::Clock;
 use crate::counters::Counters;
 use crate::errors::ApiError;
-use crate::faults::{Faults, Outcome};
+use crate::faults::{Faults, Outcome, RawAnswer};
 use crate::handlers::{self, Ctx, Params};
 use crate::migration;
 use crate::state::State;
@@ -72,6 +72,10 @@ pub(crate) enum Answer {
     Json { status: u16, request_id: String, body: Value, retry_after: Option<Duration> },
     /// Close the connection without answering.
     Drop,
+    /// This status, content type and body, as they are (a fault).
+    Raw { status: u16, content_type: String, body: String },
+    /// Never answer (a fault).
+    Hang,
 }
 
 impl Answer {
@@ -134,6 +138,7 @@ pub(crate) async fn handle(shared: &Shared, incoming: Incoming) -> Answer {
         tokio::time::sleep(plan.delay).await;
     }
     let drop_after = plan.outcome == Outcome::DropAfter;
+    let mut raw_after = None;
     match plan.outcome {
         Outcome::Fail { error, retry_after } => {
             log(&request_id, action, &caller.access_key_id, Some(&error));
@@ -148,6 +153,15 @@ pub(crate) async fn handle(shared: &Shared, incoming: Incoming) -> Answer {
             );
             return Answer::Drop;
         }
+        Outcome::Hang => {
+            tracing::info!(request_id, action, access_key_id = caller.access_key_id, "never answered (fault)");
+            return Answer::Hang;
+        }
+        Outcome::Raw(RawAnswer { status, content_type, body, after_processing: false }) => {
+            tracing::info!(request_id, action, access_key_id = caller.access_key_id, status, "raw answer (fault)");
+            return Answer::Raw { status, content_type, body };
+        }
+        Outcome::Raw(raw @ RawAnswer { after_processing: true, .. }) => raw_after = Some(raw),
         Outcome::Proceed | Outcome::DropAfter => {}
     }
 
@@ -158,6 +172,16 @@ pub(crate) async fn handle(shared: &Shared, incoming: Incoming) -> Answer {
     if drop_after {
         tracing::info!(request_id, action, access_key_id = caller.access_key_id, "dropped after processing (fault)");
         return Answer::Drop;
+    }
+    if let Some(RawAnswer { status, content_type, body, .. }) = raw_after {
+        tracing::info!(
+            request_id,
+            action,
+            access_key_id = caller.access_key_id,
+            status,
+            "raw answer after processing (fault)"
+        );
+        return Answer::Raw { status, content_type, body };
     }
     match result {
         Ok(mut body) => {

@@ -114,7 +114,21 @@ async fn respond(shared: &Shared, request: Request<Body>) -> Result<Response<Ful
         Answer::Json { status, request_id, body, retry_after } => {
             Ok(json_response(status, &request_id, &body, retry_after))
         }
+        Answer::Raw { status, content_type, body } => Ok(raw_response(status, &content_type, body)),
+        // Holds the request without a word; the client gives up on its own timeout. The task ends when the
+        // emulator stops (dropping the handle aborts it; a graceful shutdown cuts it after its drain time).
+        Answer::Hang => std::future::pending().await,
     }
+}
+
+/// `body` as it is, with this status and `Content-Type` and nothing else.
+fn raw_response(status: u16, content_type: &str, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    response
 }
 
 /// The method, the query and (for a form body) the body parameters of an HTTP request, and for V3 signatures

@@ -175,7 +175,14 @@ async fn parameters_are_validated_by_the_specs() {
 #[tokio::test]
 async fn a_cancel_whose_answer_is_lost_was_applied_once() {
     let emulator = demo_emulator().await;
-    let client = demo_client(&emulator);
+    // One attempt per call: the client would otherwise retry the lost answer itself (CancelImport is
+    // idempotent) and report the second answer, `InvalidImportId.NotFound`.
+    let client = rds_api::Client::builder()
+        .endpoint(emulator.endpoint())
+        .credentials(emulator.demo_credentials())
+        .retry(rds_api::RetryPolicy::disabled())
+        .build()
+        .unwrap();
     let import_id = start(&client).await;
 
     emulator.faults().inject(CANCEL, Fault::drop_after().once());

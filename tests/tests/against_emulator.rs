@@ -10,7 +10,7 @@ use rds_api::describe_db_instance_attribute::InstanceStatus;
 use rds_api::import_database_between_instances::DbNames;
 use rds_api::{
     Client, CommonError, Credentials, DescribeDatabasesRequest, DescribeDbInstanceAttributeRequest, Error,
-    ImportDatabaseBetweenInstancesError as ImportError, ImportDatabaseBetweenInstancesRequest as Import,
+    ImportDatabaseBetweenInstancesError as ImportError, ImportDatabaseBetweenInstancesRequest as Import, RetryPolicy,
 };
 use rds_emulator::{demo, Emulator, Fault, State};
 
@@ -113,10 +113,16 @@ async fn protocol_errors_are_typed() {
     assert_eq!(emulator.processed(IMPORT), 0);
 }
 
+/// Each fault as one attempt sees it (retries are off here; `fault_matrix.rs` covers them).
 #[tokio::test]
 async fn faults_as_the_client_sees_them() {
     let emulator = emulator().await;
-    let client = client(&emulator, emulator.demo_credentials());
+    let client = Client::builder()
+        .endpoint(emulator.endpoint())
+        .credentials(emulator.demo_credentials())
+        .retry(RetryPolicy::disabled())
+        .build()
+        .unwrap();
     let request = import(demo::DESTINATION, demo::SOURCE, DbNames::Same(vec!["sales".into()]));
 
     emulator.faults().inject(IMPORT, Fault::error("InternalError", 500, "injected").once());
@@ -143,6 +149,7 @@ async fn faults_as_the_client_sees_them() {
         .endpoint(emulator.endpoint())
         .credentials(emulator.demo_credentials())
         .timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
     emulator.faults().inject("DescribeDatabases", Fault::latency(Duration::from_secs(2)).once());
