@@ -16,6 +16,21 @@ use crate::runtime::{ErrorCode, Method, Operation, Paginated, Params};
 use crate::signing::{self, v3, SignatureVersion};
 use futures_util::{Stream, TryStreamExt};
 
+/// Where `Signature` goes in `canonical`, the canonical query of `query` (which lacks it): the byte offset of
+/// the entry after it in byte order of names, at the `&` before that entry (the end when none follows).
+fn signature_position(query: &BTreeMap<String, String>, canonical: &str) -> usize {
+    use std::ops::Bound::{Excluded, Unbounded};
+    let Some((next, _)) = query.range::<str, _>((Excluded("Signature"), Unbounded)).next() else {
+        return canonical.len();
+    };
+    if query.range::<str, _>((Unbounded, Excluded("Signature"))).next().is_none() {
+        return 0;
+    }
+    // Encoded values hold no raw `&` or `=`, so `&name=` only ever starts an entry.
+    let marker = format!("&{}=", signing::percent_encode(next));
+    canonical.find(&marker).unwrap_or(canonical.len())
+}
+
 /// The endpoint used when none is set: the central RDS endpoint, as `api-specs/service.yaml` declares it.
 pub use crate::operations::DEFAULT_ENDPOINT;
 /// How long connecting may take by default.
@@ -406,20 +421,38 @@ impl Client {
         // Signing was over query ∪ body: names are unique across both in practice; the query wins a clash,
         // as it is what the service reads first.
         query.remove("Signature");
-        let string_to_sign = {
+        let canonical_query = signing::canonical_query_string(&query);
+        let string_to_sign = if body.is_empty() {
+            signing::string_to_sign(target.method, &canonical_query)
+        } else {
             let mut signed = body.clone();
             signed.extend(query.iter().map(|(k, v)| (k.clone(), v.clone())));
             signing::string_to_sign(target.method, &signing::canonical_query_string(&signed))
         };
         let signature = signing::sign(credentials.access_key_secret(), &string_to_sign);
-        query.insert("Signature".to_owned(), signature);
 
-        let mut url = self.inner.endpoint.clone();
-        if url.path().is_empty() {
-            url.set_path("/");
+        // The URL query is the canonical one (already percent-encoded with the RFC 3986 unreserved set) with
+        // the signature spliced in at its sorted place, as the official SDKs send it: encoding every parameter
+        // once more is what preparing a request would otherwise spend most on.
+        let mut url = String::with_capacity(self.inner.endpoint.as_str().len() + canonical_query.len() + 48);
+        url.push_str(self.inner.endpoint.as_str());
+        url.push('?');
+        let mut encoded_signature = String::with_capacity(signature.len() + 8);
+        signing::percent_encode_into(&mut encoded_signature, &signature);
+        // `split` is 0 (Signature first), the end, or the `&` that opens the entry after it.
+        let split = signature_position(&query, &canonical_query);
+        let (before, after) = canonical_query.split_at(split);
+        url.push_str(before);
+        if !before.is_empty() {
+            url.push('&');
         }
-        // Already percent-encoded with the RFC 3986 unreserved set, which `url` leaves as it is.
-        url.set_query(Some(&signing::canonical_query_string(&query)));
+        url.push_str("Signature=");
+        url.push_str(&encoded_signature);
+        if split == 0 && !after.is_empty() {
+            url.push('&');
+        }
+        url.push_str(after);
+        query.insert("Signature".to_owned(), signature.clone());
         let body_text = signing::canonical_query_string(&body);
 
         // Not signed in V1; sent for the gateway's routing, as the official SDKs do.
@@ -430,8 +463,6 @@ impl Client {
         if !body_text.is_empty() {
             headers.insert("content-type".to_owned(), FORM_CONTENT_TYPE.to_owned());
         }
-        let signature = query.get("Signature").cloned().unwrap_or_default();
-
         PreparedRequest {
             target,
             signature_version: SignatureVersion::V1,
@@ -506,7 +537,7 @@ impl Client {
         PreparedRequest {
             target,
             signature_version: SignatureVersion::V3,
-            url,
+            url: url.into(),
             query,
             body_params: body,
             body: body_text,
@@ -695,7 +726,7 @@ impl Client {
         let mut request = self
             .inner
             .http
-            .request(method, prepared.url.clone())
+            .request(method, prepared.url.as_str())
             .header("accept", "application/json")
             .header("x-acs-action", action)
             .header("x-acs-version", prepared.target.version);
@@ -766,7 +797,7 @@ struct Target {
 pub struct PreparedRequest {
     target: Target,
     signature_version: SignatureVersion,
-    url: url::Url,
+    url: String,
     query: BTreeMap<String, String>,
     body_params: BTreeMap<String, String>,
     body: String,
@@ -1060,6 +1091,22 @@ impl<'de> Visitor<'de> for ScalarTextVisitor {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_signature_goes_where_its_name_sorts() {
+        let query = |names: &[&str]| -> BTreeMap<String, String> {
+            names.iter().map(|n| (n.to_string(), "v".to_owned())).collect()
+        };
+        let canonical = |q: &BTreeMap<String, String>| signing::canonical_query_string(q);
+        let middle = query(&["Action", "SignatureMethod", "Version"]);
+        let c = canonical(&middle);
+        assert_eq!(&c[signature_position(&middle, &c)..], "&SignatureMethod=v&Version=v");
+        let first = query(&["Timestamp", "proxyId"]);
+        assert_eq!(signature_position(&first, &canonical(&first)), 0);
+        let last = query(&["Action", "DBInstanceId"]);
+        let c = canonical(&last);
+        assert_eq!(signature_position(&last, &c), c.len());
+    }
+
     use super::*;
 
     #[test]
