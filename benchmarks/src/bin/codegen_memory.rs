@@ -110,10 +110,10 @@ fn measure(label: String, dir: &Path) -> Measurement {
     for _ in 0..RUNS {
         let baseline = CURRENT.load(Ordering::Relaxed);
         PEAK.store(baseline, Ordering::Relaxed);
-        let (start, cpu_start) = (Instant::now(), thread_cpu_time());
+        let (start, cpu_start) = (Instant::now(), process_cpu_time());
         let files = codegen::generate(dir, &settings).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         times.push(start.elapsed());
-        if let (Some(before), Some(after)) = (cpu_start, thread_cpu_time()) {
+        if let (Some(before), Some(after)) = (cpu_start, process_cpu_time()) {
             cpu_times.push(after.saturating_sub(before));
         }
         peak_bytes = peak_bytes.max(PEAK.load(Ordering::Relaxed) - baseline);
@@ -129,13 +129,14 @@ fn measure(label: String, dir: &Path) -> Measurement {
     Measurement { label, operations, time: times[RUNS / 2], cpu, peak_bytes, output_bytes, steps }
 }
 
-/// The CPU time this thread has run (`CLOCK_THREAD_CPUTIME_ID`), where the system has that clock. Unlike
-/// the wall-clock time, it does not grow when other processes compete for the CPU.
+/// The CPU time this process has run, all threads together (`CLOCK_PROCESS_CPUTIME_ID`; codegen emits on
+/// every core), where the system has that clock. Unlike the wall-clock time, it does not grow when other
+/// processes compete for the CPU.
 #[cfg(unix)]
-fn thread_cpu_time() -> Option<Duration> {
+fn process_cpu_time() -> Option<Duration> {
     let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `now` is a valid, writable timespec for the duration of the call.
-    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) };
     let secs = u64::try_from(now.tv_sec).ok()?;
     let nanos = u32::try_from(now.tv_nsec).ok()?;
     (status == 0).then(|| Duration::new(secs, nanos))
@@ -143,7 +144,7 @@ fn thread_cpu_time() -> Option<Duration> {
 
 /// Not measured on this system.
 #[cfg(not(unix))]
-fn thread_cpu_time() -> Option<Duration> {
+fn process_cpu_time() -> Option<Duration> {
     None
 }
 
@@ -238,9 +239,15 @@ fn main() {
         println!("  CPU time  x{cpu_ratio:.1} ({})", growth(cpu_ratio));
     }
     println!("  peak heap x{heap_ratio:.1} ({})", growth(heap_ratio));
+    // On a busy machine the wall-clock time includes waiting for the CPU; the thread's CPU time does not.
+    let (figure, what) = match large.cpu {
+        Some(cpu) => (cpu, "CPU time"),
+        None => (large.time, "wall-clock time"),
+    };
     println!(
-        "target: 1000 operations under 1 s: {} ({:.0} ms)",
-        if large.time < Duration::from_secs(1) { "met" } else { "not met" },
+        "target: 1000 operations under 1 s: {} ({what} {:.0} ms, wall-clock {:.0} ms)",
+        if figure < Duration::from_secs(1) { "met" } else { "not met" },
+        ms(figure),
         ms(large.time)
     );
 }
