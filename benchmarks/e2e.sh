@@ -106,6 +106,8 @@ access_key_id="${BASH_REMATCH[1]}"
 [[ "${banner[2]}" =~ ^AccessKeySecret:\ (.+)$ ]] || die "unexpected third line from rds-emulator: '${banner[2]}'"
 access_key_secret="${BASH_REMATCH[1]}"
 say "rds-emulator (pid $emulator_pid) on $endpoint; $CALLS calls per round, concurrency $CONCURRENCY, $ROUNDS rounds"
+load_average() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'; }
+say "load average before: $(load_average) (other work on the machine skews every figure)"
 
 common=(--endpoint "$endpoint" --access-key-id "$access_key_id" --access-key-secret "$access_key_secret"
     --calls "$CALLS" --concurrency "$CONCURRENCY" --rounds "$ROUNDS")
@@ -122,6 +124,8 @@ env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u ALL_PROXY -u al
     show_emulator_output
     die "the Python benchmark failed"
 }
+
+say "load average after: $(load_average)"
 
 # --- The table -----------------------------------------------------------------------------------
 # RESULT client=NAME calls=N concurrency=C calls_per_s=X p50_us=X p99_us=X
