@@ -240,12 +240,14 @@ async fn call_bare(http: &reqwest::Client, prepared: &PreparedRequest) -> Result
         Method::Get => http.get(prepared.url()),
         Method::Post => http.post(prepared.url()),
     }
-    // The headers rds-api sends, so that the emulator sees the same request.
-    .header("accept", "application/json")
-    .header("x-acs-action", prepared.action())
-    .header("x-acs-version", prepared.version());
-    if let Some(content_type) = prepared.content_type() {
-        request = request.header("content-type", content_type).body(prepared.body().to_owned());
+    .header("accept", "application/json");
+    // The headers rds-api sends (`x-acs-action`, `x-acs-version`, `content-type` with a body, and whatever
+    // the signature needs), so that the emulator sees the same request.
+    for (name, value) in prepared.headers() {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    if !prepared.body().is_empty() {
+        request = request.body(prepared.body().to_owned());
     } else if prepared.method() == Method::Post {
         request = request.header("content-length", "0");
     }
