@@ -26,10 +26,12 @@
 //! `SignatureNonce` it has seen (`SignatureNonceUsed`), and the first attempt's nonce was seen.
 
 mod emulated;
+mod ports;
 
 use std::time::{Duration, Instant};
 
 use emulated::{emulator, import};
+use ports::ReservedPort;
 use rds_api::import_database_between_instances::DbNames;
 use rds_api::{Client, DescribeDbInstanceAttributeRequest, Error, FailureKind, RetryPolicy};
 use rds_emulator::{demo, Emulator, EmulatorHandle, Fault, State};
@@ -191,10 +193,10 @@ async fn no_fault() {
 
 #[tokio::test]
 async fn refused_connection() {
-    // A port nobody listens on: bound, then closed.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    // A port nobody listens on, kept bound for the whole test so that no other test's server can take it.
+    let closed = ReservedPort::new();
     let emulator = emulator().await;
-    let client = client_for(&format!("http://{closed}"), &emulator, quick_retries());
+    let client = client_for(&closed.endpoint(), &emulator, quick_retries());
     for op in [Op::Idempotent, Op::NonIdempotent] {
         let (outcome, attempts) = op.call(&client).await;
         // The request never left, so even the import is retried, every time.
@@ -206,10 +208,15 @@ async fn refused_connection() {
 #[tokio::test]
 async fn refused_then_the_server_comes_up() {
     for op in [Op::Idempotent, Op::NonIdempotent] {
-        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        // Reserved until the emulator listens on it: no other test's server can take it meanwhile, and the
+        // calls made before are refused.
+        let reserved = ReservedPort::new();
+        let addr = reserved.addr();
         let late = tokio::spawn(async move {
             tokio::time::sleep(ms(150)).await;
-            Emulator::bind(addr, State::demo()).await.expect("the port is free again")
+            let emulator = Emulator::bind(addr, State::demo()).await.expect("the reserved port can be listened on");
+            drop(reserved);
+            emulator
         });
         // Up to 200 attempts, 0-10 ms apart: enough to outlast 150 ms, whatever the jitter.
         let patient = RetryPolicy::new().max_attempts(200).initial_backoff(ms(10)).max_backoff(ms(10));

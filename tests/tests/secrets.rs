@@ -5,12 +5,14 @@
 //! `Debug`, `Display`, error chain or log line.
 
 mod emulated;
+mod ports;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use emulated::import;
+use ports::ReservedPort;
 use rds_api::import_database_between_instances::DbNames;
 use rds_api::signing::percent_encode;
 use rds_api::{Client, Credentials, DescribeDatabasesRequest, Error, RetryPolicy, SignatureVersion};
@@ -219,8 +221,9 @@ async fn transport_errors() {
 
 async fn transport_errors_with(version: SignatureVersion) {
     let log = log();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let refused = client(&format!("http://{closed}"), SECRET, version);
+    // Kept bound (not listening) until the end: no other test's server can take the port meanwhile.
+    let closed = ReservedPort::new();
+    let refused = client(&closed.endpoint(), SECRET, version);
     let err = refused.send(&databases()).await.unwrap_err();
     assert!(matches!(&err, Error::Transport(t) if t.is_connect()), "{err:?}");
     assert_eq!(err.attempts(), 3);
