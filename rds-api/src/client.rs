@@ -12,7 +12,7 @@ use crate::credentials::{redact_token, Credentials, CredentialsChain, Credential
 use crate::endpoint;
 use crate::error::{Error, ResponseError, ServiceError, TransportError};
 use crate::retry::{self, FailureKind, RetryPolicy};
-use crate::runtime::{ErrorCode, Method, Operation, Paginated, Params};
+use crate::runtime::{ErrorCode, Method, Operation, Paginated, Params, Rule, ValidationError, Violation};
 use crate::signing::{self, v3, SignatureVersion};
 use futures_util::{Stream, TryStreamExt};
 
@@ -38,7 +38,27 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a whole request (connect, send, read the answer) may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many bytes of an answer's body are read by default before it is given up as too large: 8 MiB. The
+/// largest RDS answers (a page of 100 instances with every attribute) are a few hundred KiB.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 8 * 1024 * 1024;
+
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// The parameters the client sends itself with every V1 request. A request never sets them, but for
+/// `SecurityToken`: some operations declare it as their own parameter (`common: shared` in their spec), and
+/// it is then the same value as the credentials' token.
+const COMMON_PARAMETERS: [&str; 10] = [
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
 /// How many characters of an unusable body a [`ResponseError`] keeps.
 const SNIPPET_CHARS: usize = 512;
 
@@ -68,6 +88,7 @@ struct Inner {
     timeout: Duration,
     signature_version: SignatureVersion,
     retry: RetryPolicy,
+    max_response_body: usize,
 }
 
 impl fmt::Debug for Client {
@@ -79,6 +100,7 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("max_response_body", &self.inner.max_response_body)
             .finish()
     }
 }
@@ -113,6 +135,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     signature_version: SignatureVersion,
     retry: RetryPolicy,
+    max_response_body: usize,
 }
 
 impl Default for ClientBuilder {
@@ -128,6 +151,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             signature_version: SignatureVersion::V1,
             retry: RetryPolicy::new(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -224,6 +248,11 @@ impl ClientBuilder {
 
     /// Whether a plain `http://` endpoint to a host that is not loopback is allowed; default `false`.
     /// Requests, security tokens included, then travel unencrypted: only for trusted networks.
+    ///
+    /// Proxies: a loopback endpoint is always reached directly, never through a proxy from `HTTP_PROXY`,
+    /// `HTTPS_PROXY` or `ALL_PROXY` (a proxy would receive the signed URL, and any security token, in the
+    /// clear). Other endpoints use the proxy the environment names; for a plain `http://` one that takes
+    /// this explicit `allow_http(true)`.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
@@ -245,6 +274,15 @@ impl ClientBuilder {
     /// only when safe for the operation: see [`crate::retry`]). [`RetryPolicy::disabled`] makes one attempt.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The most bytes of an answer's body that are read; default [`DEFAULT_MAX_RESPONSE_BODY`] (8 MiB). The
+    /// body is read as it arrives, and a larger one is abandoned at the limit and reported as an
+    /// [`Error::Response`] with its status, request id and first characters, so a broken or hostile server
+    /// cannot make the client hold an unbounded answer in memory.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
         self
     }
 
@@ -295,14 +333,18 @@ impl ClientBuilder {
             None => self.credentials_chain.resolve().map_err(BuildError::Credentials)?,
         };
 
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(user_agent.clone())
             // A redirect would re-send the signed query (and any security token) elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| BuildError::Http(e.without_url()))?;
+            .redirect(reqwest::redirect::Policy::none());
+        if endpoint::is_loopback(&endpoint) {
+            // The plain-HTTP rule allows loopback because the request never leaves the machine; a proxy
+            // from the environment would carry it (token included) elsewhere, unencrypted.
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| BuildError::Http(e.without_url()))?;
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -314,6 +356,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 signature_version: self.signature_version,
                 retry: self.retry,
+                max_response_body: self.max_response_body,
             }),
         })
     }
@@ -380,14 +423,73 @@ impl Client {
         op.validate()?;
         let mut params = Params::new();
         op.write_params(&mut params);
-        let (query, body) = params.into_parts();
+        let (mut query, mut body) = params.into_parts();
+        let security_token = self.merge_common_parameters(O::ACTION, &mut query, &mut body)?;
         Ok(self.sign(
             Target { action: O::ACTION, version: O::VERSION, method: O::METHOD, idempotent: O::IDEMPOTENT },
             query,
             body,
+            security_token,
             nonce,
             timestamp,
         ))
+    }
+
+    /// Takes the request's own `SecurityToken` (an operation that declares it) out of its parameters and
+    /// returns the one token to send: the request's, the credentials', or both when they are equal. Refuses,
+    /// before any I/O, a request that sets another common parameter or whose token differs from the
+    /// credentials', so that no name is ever sent with two values.
+    fn merge_common_parameters(
+        &self,
+        action: &'static str,
+        query: &mut BTreeMap<String, String>,
+        body: &mut BTreeMap<String, String>,
+    ) -> Result<Option<String>, ValidationError> {
+        let credentials_token = self.inner.credentials.security_token().filter(|t| !t.is_empty());
+        if !COMMON_PARAMETERS.iter().any(|name| query.contains_key(*name) || body.contains_key(*name)) {
+            return Ok(credentials_token.map(str::to_owned));
+        }
+        let mut violations = Vec::new();
+        for name in COMMON_PARAMETERS.iter().filter(|name| **name != "SecurityToken") {
+            if query.contains_key(*name) || body.contains_key(*name) {
+                violations.push(Violation { parameter: (*name).to_owned(), rule: Rule::CommonParameter, value: None });
+            }
+        }
+        // V1 sends the one token as the common parameter; V3 keeps the operation's own parameter where its spec
+        // puts it, and sends the credentials' token (the same value) in its header.
+        let (in_query, in_body) = if self.inner.signature_version == SignatureVersion::V1 {
+            (query.remove("SecurityToken"), body.remove("SecurityToken"))
+        } else {
+            (query.get("SecurityToken").cloned(), body.get("SecurityToken").cloned())
+        };
+        let (in_query, in_body) = (in_query.filter(|t| !t.is_empty()), in_body.filter(|t| !t.is_empty()));
+        let request_token = match (in_query, in_body) {
+            (Some(a), Some(b)) if a != b => {
+                violations.push(Violation {
+                    parameter: "SecurityToken".to_owned(),
+                    rule: Rule::ConflictsWithCredentials,
+                    value: None,
+                });
+                None
+            }
+            (a, b) => a.or(b),
+        };
+        let token = match (request_token, credentials_token) {
+            (Some(request), Some(credentials)) if request != credentials => {
+                violations.push(Violation {
+                    parameter: "SecurityToken".to_owned(),
+                    rule: Rule::ConflictsWithCredentials,
+                    value: None,
+                });
+                None
+            }
+            (request, credentials) => request.or_else(|| credentials.map(str::to_owned)),
+        };
+        if violations.is_empty() {
+            Ok(token)
+        } else {
+            Err(ValidationError { operation: action, violations })
+        }
     }
 
     fn sign(
@@ -395,11 +497,12 @@ impl Client {
         target: Target,
         mut query: BTreeMap<String, String>,
         body: BTreeMap<String, String>,
+        security_token: Option<String>,
         nonce: &str,
         timestamp: SystemTime,
     ) -> PreparedRequest {
         if self.inner.signature_version == SignatureVersion::V3 {
-            return self.sign_v3(target, query, body, nonce, timestamp);
+            return self.sign_v3(target, query, body, security_token, nonce, timestamp);
         }
         let credentials = &self.inner.credentials;
         let common = [
@@ -415,12 +518,9 @@ impl Client {
             query.insert(name.to_owned(), value.to_owned());
         }
         query.insert("Timestamp".to_owned(), format_timestamp(timestamp));
-        if let Some(token) = credentials.security_token().filter(|t| !t.is_empty()) {
-            query.insert("SecurityToken".to_owned(), token.to_owned());
+        if let Some(token) = &security_token {
+            query.insert("SecurityToken".to_owned(), token.clone());
         }
-        // Signing was over query ∪ body: names are unique across both in practice; the query wins a clash,
-        // as it is what the service reads first.
-        query.remove("Signature");
         let canonical_query = signing::canonical_query_string(&query);
         let string_to_sign = if body.is_empty() {
             signing::string_to_sign(target.method, &canonical_query)
@@ -474,7 +574,7 @@ impl Client {
             canonical_request: None,
             string_to_sign,
             signature,
-            security_token: credentials.security_token().map(str::to_owned),
+            security_token,
         }
     }
 
@@ -486,6 +586,7 @@ impl Client {
         target: Target,
         query: BTreeMap<String, String>,
         body: BTreeMap<String, String>,
+        security_token: Option<String>,
         nonce: &str,
         timestamp: SystemTime,
     ) -> PreparedRequest {
@@ -511,10 +612,12 @@ impl Client {
             ("x-acs-signature-nonce".to_owned(), nonce.to_owned()),
             ("x-acs-content-sha256".to_owned(), hashed_payload.clone()),
         ]);
-        if let Some(token) = credentials.security_token().filter(|t| !t.is_empty()) {
+        if credentials.security_token().is_some_and(|t| !t.is_empty()) {
             // As Alibaba's SDKs send STS credentials: the key ID again, and the token, both signed.
-            headers.insert("x-acs-accesskey-id".to_owned(), credentials.access_key_id().to_owned());
-            headers.insert("x-acs-security-token".to_owned(), token.to_owned());
+            if let Some(token) = &security_token {
+                headers.insert("x-acs-accesskey-id".to_owned(), credentials.access_key_id().to_owned());
+                headers.insert("x-acs-security-token".to_owned(), token.clone());
+            }
         }
         if !body_text.is_empty() {
             headers.insert("content-type".to_owned(), FORM_CONTENT_TYPE.to_owned());
@@ -545,7 +648,7 @@ impl Client {
             canonical_request: Some(canonical.text),
             string_to_sign,
             signature,
-            security_token: credentials.security_token().map(str::to_owned),
+            security_token,
         }
     }
 
@@ -618,26 +721,53 @@ impl Client {
     ///
     /// Which paging style is used follows `first`: an operation that pages both by number and by token
     /// (DescribeDBInstances) pages by token when `first` sets a token-paging parameter.
-    pub fn pages<O: Paginated + 'static>(
+    ///
+    /// A service that answers with the very request it was sent as the next one (a token paginator returning
+    /// the token it got) would make the stream loop forever: the stream ends with an [`Error::Response`]
+    /// instead, after yielding that page.
+    pub fn pages<O: Paginated + PartialEq + 'static>(
         &self,
         first: O,
     ) -> impl Stream<Item = Result<O::Response, Error<O::ErrorCode>>> + Send + 'static {
+        enum Next<O> {
+            Page(O),
+            Loop,
+            Done,
+        }
         let client = self.clone();
-        futures_util::stream::try_unfold(Some(first), move |state| {
+        futures_util::stream::try_unfold(Next::Page(first), move |state| {
             let client = client.clone();
             async move {
-                let Some(request) = state else {
-                    return Ok(None);
+                let request = match state {
+                    Next::Page(request) => request,
+                    Next::Done => return Ok(None),
+                    Next::Loop => {
+                        return Err(Error::Response(ResponseError {
+                            operation: O::ACTION,
+                            status: 200,
+                            request_id: None,
+                            body_snippet: String::new(),
+                            reason: "the service answered with the same page token it was sent; paging stopped \
+                                     rather than request the same page forever"
+                                .to_owned(),
+                            retry_after: None,
+                            attempts: 1,
+                        }))
+                    }
                 };
                 let response = client.send(&request).await?;
-                let next = request.next_page(&response);
+                let next = match request.next_page(&response) {
+                    Some(next) if next == request => Next::Loop,
+                    Some(next) => Next::Page(next),
+                    None => Next::Done,
+                };
                 Ok(Some((response, next)))
             }
         })
     }
 
     /// Every item of every page of a paginated list (see [`pages`](Self::pages)), in order, fetched lazily.
-    pub fn items<O: Paginated + 'static>(
+    pub fn items<O: Paginated + PartialEq + 'static>(
         &self,
         first: O,
     ) -> impl Stream<Item = Result<O::Item, Error<O::ErrorCode>>> + Send + 'static
@@ -668,13 +798,21 @@ impl Client {
     /// One attempt: sends `prepared` once and decodes the answer.
     async fn attempt<O: Operation>(&self, prepared: &PreparedRequest) -> Result<O::Response, Error<O::ErrorCode>> {
         let raw = self.exchange(prepared).await?;
-        let token = self.inner.credentials.security_token();
+        // The token this request carried: the credentials' or the operation's own `SecurityToken`.
+        let token = prepared.security_token.as_deref();
+        if let Some(limit) = raw.oversized {
+            let reason = format!(
+                "the body is larger than {limit} bytes, the most this client reads (ClientBuilder::max_response_body)"
+            );
+            return Err(Error::Response(raw.response_error(O::ACTION, &reason, token)));
+        }
         if (200..300).contains(&raw.status) {
             serde_json::from_slice::<O::Response>(&raw.body).map_err(|err| {
                 let reason = if err.is_syntax() || err.is_eof() {
                     format!("the body is not JSON: {err}")
                 } else {
-                    format!("could not decode {} response: {err}", O::ACTION)
+                    let at = field_path::<O::Response>(&raw.body);
+                    format!("could not decode {} response{at}: {err}", O::ACTION)
                 };
                 Error::Response(raw.response_error(O::ACTION, &reason, token))
             })
@@ -749,7 +887,7 @@ impl Client {
             );
             err
         };
-        let response = request.send().await.map_err(failed)?;
+        let mut response = request.send().await.map_err(failed)?;
         let status = response.status().as_u16();
         let request_id = response.headers().get("x-acs-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let retry_after = response
@@ -757,15 +895,30 @@ impl Client {
             .get("x-acs-retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(retry::parse_retry_after);
-        let body = response.bytes().await.map_err(failed)?;
+        let limit = self.inner.max_response_body;
+        let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
+        let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(1 << 20));
+        let mut oversized = false;
+        // Read as it arrives, and stop at the limit (what was read gives the snippet and the request id); the
+        // connection is then dropped with the rest unread.
+        while !oversized {
+            let Some(chunk) = response.chunk().await.map_err(failed)? else { break };
+            if body.len() + chunk.len() > limit {
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                oversized = true;
+            } else {
+                body.extend_from_slice(&chunk);
+            }
+        }
         tracing::debug!(
             action,
             status,
             request_id = request_id.as_deref().or(find_request_id(&body).as_deref()),
             elapsed_ms = elapsed_ms(started),
+            oversized,
             "RDS response received"
         );
-        Ok(RawResponse { status, request_id, retry_after, body: body.into() })
+        Ok(RawResponse { status, request_id, retry_after, body, oversized: oversized.then_some(limit) })
     }
 }
 
@@ -949,22 +1102,38 @@ struct RawResponse {
     request_id: Option<String>,
     /// From the `x-acs-retry-after` header (milliseconds).
     retry_after: Option<Duration>,
+    /// The body, or its first `limit` bytes when it was larger.
     body: Vec<u8>,
+    /// `Some(limit)` when the body was larger than the client's limit and reading stopped there.
+    oversized: Option<usize>,
 }
 
 impl RawResponse {
     fn response_error(&self, operation: &'static str, reason: &str, token: Option<&str>) -> ResponseError {
-        let prefix = &self.body[..self.body.len().min(SNIPPET_CHARS * 4)];
-        let snippet: String = String::from_utf8_lossy(prefix).chars().take(SNIPPET_CHARS).collect();
+        // The whole body is redacted before it is cut: a token that crosses the cut would otherwise not be
+        // recognised, and its first part would be kept.
+        let text = String::from_utf8_lossy(&self.body);
+        let redacted = redact_token(&text, token);
+        let snippet: String = redacted.chars().take(SNIPPET_CHARS).collect();
         ResponseError {
             operation,
             status: self.status,
             request_id: self.request_id.clone().or_else(|| find_request_id(&self.body)),
-            body_snippet: redact_token(&snippet, token).into_owned(),
+            body_snippet: snippet,
             reason: redact_token(reason, token).into_owned(),
             retry_after: self.retry_after,
             attempts: 1,
         }
+    }
+}
+
+/// Where in `body` decoding a `T` fails, as ` at Items.DBInstance[3].MaxIOPS` (empty when it cannot be told).
+/// Decoding again with the path tracked costs nothing on the successful path, where it is never done.
+fn field_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(err) if err.path().iter().next().is_some() => format!(" at {}", err.path()),
+        _ => String::new(),
     }
 }
 

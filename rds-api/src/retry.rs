@@ -12,11 +12,15 @@
 //! | failure | examples | idempotent | not idempotent |
 //! | --- | --- | --- | --- |
 //! | [`Connect`](FailureKind::Connect) | connection refused, unreachable, connect timeout, TLS handshake | retried | retried: the request never left |
-//! | [`Throttled`](FailureKind::Throttled) | `Throttling`, `Throttling.User`, `Throttling.Api`, any answer with `x-acs-retry-after` | retried | retried: the service refused it without processing it |
-//! | [`Transient`](FailureKind::Transient) | `ServiceUnavailable`, `InternalError`, `UnknownError`, HTTP 500/502/503/504 | retried | **not** retried: it may have been applied |
+//! | [`Throttled`](FailureKind::Throttled) | `Throttling`, `Throttling.User`, `Throttling.Api`; HTTP 429 with another code; a 429 or 503 answer without a code (a gateway's XML or HTML page) | retried | retried: the service refused it without processing it |
+//! | [`Transient`](FailureKind::Transient) | `ServiceUnavailable`, `InternalError`, `UnknownError`; HTTP 500/502/503/504 with another code; a 500/502/504 answer without a code | retried | **not** retried: it may have been applied |
 //! | [`Timeout`](FailureKind::Timeout) | the total timeout ran out once connected | retried | **not** retried: it may have been applied |
 //! | [`Interrupted`](FailureKind::Interrupted) | connection reset or closed before the whole answer arrived | retried | **not** retried: it may have been applied |
-//! | [`Permanent`](FailureKind::Permanent) | validation errors, every other code, an unreadable 2xx body | no | no |
+//! | [`Permanent`](FailureKind::Permanent) | validation errors, every other code, every 2xx answer (one whose body does not decode included) | no | no |
+//!
+//! An `x-acs-retry-after` header never makes an answer retryable: a non-idempotent request answered
+//! `500 InternalError` with the header may have been applied, and is not sent again. The header only sets
+//! the wait before an attempt that the table above already allows.
 //!
 //! Between attempts the client waits: the server's `x-acs-retry-after` (milliseconds) when it sent one, at
 //! most [`max_backoff`](RetryPolicy::max_backoff); otherwise a "full jitter" backoff, uniformly random between
@@ -51,6 +55,13 @@ pub const THROTTLING_CODES: [&str; 3] = ["Throttling", "Throttling.User", "Throt
 pub const TRANSIENT_CODES: [&str; 3] = ["ServiceUnavailable", "InternalError", "UnknownError"];
 /// HTTP statuses of a passing failure of the service or of a gateway in front of it.
 pub const TRANSIENT_STATUSES: [u16; 4] = [500, 502, 503, 504];
+/// HTTP statuses with which a gateway refuses a request for flow control, when its answer has no error code
+/// (an XML or HTML page): `429 Too Many Requests` and `503 Service Unavailable`.
+pub const THROTTLING_STATUSES: [u16; 2] = [429, 503];
+
+fn is_success_status(status: u16) -> bool {
+    (200..300).contains(&status)
+}
 
 /// How many times a call is attempted and how long to wait in between; set with
 /// [`ClientBuilder::retry`](crate::ClientBuilder::retry).
@@ -161,8 +172,8 @@ pub enum FailureKind {
     /// No connection could be made (refused, unreachable, DNS, connect timeout, TLS handshake): the request
     /// never left the machine.
     Connect,
-    /// The service refused the request because of flow control (a `Throttling` code or an
-    /// `x-acs-retry-after` header), without processing it.
+    /// The service refused the request because of flow control (a `Throttling` code, or HTTP 429, or a
+    /// gateway's 429 or 503 page without a code), without processing it.
     Throttled,
     /// The service or a gateway failed for a while (`ServiceUnavailable`, `InternalError`, `UnknownError`,
     /// HTTP 500/502/503/504); the request may have been applied.
@@ -179,20 +190,33 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// Classifies a failed call.
+    ///
+    /// A 2xx answer is never retried, whatever it carries: the service accepted the request, so a body that
+    /// does not decode is a response error, not a reason to send it again. Otherwise the class comes from the
+    /// error code first, then from the HTTP status; an `x-acs-retry-after` header never makes an answer
+    /// retryable, it only sets the delay of an attempt already judged retryable.
     pub fn of<E>(error: &Error<E>) -> FailureKind {
         match error {
             Error::Validation(_) => FailureKind::Permanent,
             Error::Service(e) => {
-                if is_throttling_code(&e.code) || e.retry_after.is_some() {
+                if is_success_status(e.status) {
+                    FailureKind::Permanent
+                } else if is_throttling_code(&e.code) {
                     FailureKind::Throttled
                 } else if is_transient_code(&e.code) || TRANSIENT_STATUSES.contains(&e.status) {
                     FailureKind::Transient
+                } else if e.status == 429 {
+                    // A code we do not know under "Too Many Requests": flow control all the same.
+                    FailureKind::Throttled
                 } else {
                     FailureKind::Permanent
                 }
             }
+            // No code to go by: an XML or HTML page from a gateway. Its status is all there is.
             Error::Response(e) => {
-                if e.retry_after.is_some() {
+                if is_success_status(e.status) {
+                    FailureKind::Permanent
+                } else if THROTTLING_STATUSES.contains(&e.status) {
                     FailureKind::Throttled
                 } else if TRANSIENT_STATUSES.contains(&e.status) {
                     FailureKind::Transient
@@ -362,10 +386,22 @@ mod tests {
             (service("Throttling.User", 400, None), Throttled),
             (service("Throttling", 503, None), Throttled),
             (service("Throttling.Api", 400, None), Throttled),
-            (service("SomethingElse", 400, ms), Throttled),
+            // The header sets a delay; it never makes an answer retryable.
+            (service("SomethingElse", 400, ms), Permanent),
+            (service("InternalError", 500, ms), Transient),
+            (service("IncorrectDBInstanceState", 403, ms), Permanent),
+            (service("Throttling.User", 200, None), Permanent),
+            (service("SomeCode", 429, None), Throttled),
+            (response(200, ms), Permanent),
+            (response(204, ms), Permanent),
+            (response(429, None), Throttled),
+            (response(503, None), Throttled),
+            (response(500, ms), Transient),
+            (response(400, ms), Permanent),
             (service("ServiceUnavailable", 503, None), Transient),
             (service("InternalError", 400, None), Transient),
-            (service("UnknownError", 200, None), Transient),
+            (service("UnknownError", 500, None), Transient),
+            (service("UnknownError", 200, None), Permanent),
             (service("Whatever", 502, None), Transient),
             (service("IncorrectDBInstanceState", 403, None), Permanent),
             (service("InvalidDBInstanceId.NotFound", 404, None), Permanent),

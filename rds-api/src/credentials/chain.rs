@@ -219,14 +219,15 @@ fn from_environment(env: &Environment) -> Result<Credentials, String> {
     let required = |name: &str| match env.get(name) {
         None => Err(format!("{name} is not set")),
         Some(value) if value.trim().is_empty() => Err(format!("{name} is empty")),
-        Some(value) => Ok(value),
+        // A value pasted with a line break (`"CAIS…\r"`) is sent, signed and redacted without it.
+        Some(value) => Ok(value.trim().to_owned()),
     };
     let id = required(ENV_ACCESS_KEY_ID)?;
     let secret =
         required(ENV_ACCESS_KEY_SECRET).map_err(|reason| format!("{ENV_ACCESS_KEY_ID} is set but {reason}"))?;
     let credentials = Credentials::new(id, secret);
     Ok(match env.get(ENV_SECURITY_TOKEN).filter(|token| !token.trim().is_empty()) {
-        Some(token) => credentials.with_security_token(token),
+        Some(token) => credentials.with_security_token(token.trim()),
         None => credentials,
     })
 }

@@ -85,17 +85,22 @@ impl Credentials {
 }
 
 /// Replaces every occurrence of `token` in `text`, raw or percent-encoded once or twice (as in a URL or in
-/// a string to sign), with `***`. An empty or absent token changes nothing.
+/// a string to sign), with `***`. The token without surrounding whitespace is redacted too, because that is
+/// how a header carries it (and how V3 signs it). An empty or absent token changes nothing.
 pub(crate) fn redact_token<'a>(text: &'a str, token: Option<&str>) -> Cow<'a, str> {
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return Cow::Borrowed(text);
     };
-    let once = percent_encode(token);
-    let twice = percent_encode(&once);
     let mut out = Cow::Borrowed(text);
-    for form in [twice.as_str(), once.as_str(), token] {
-        if out.contains(form) {
-            out = Cow::Owned(out.replace(form, "***"));
+    let trimmed = token.trim();
+    let forms: &[&str] = if trimmed.is_empty() || trimmed == token { &[token] } else { &[token, trimmed] };
+    for &form in forms {
+        let once = percent_encode(form);
+        let twice = percent_encode(&once);
+        for form in [twice.as_str(), once.as_str(), form] {
+            if out.contains(form) {
+                out = Cow::Owned(out.replace(form, "***"));
+            }
         }
     }
     out
@@ -132,6 +137,15 @@ mod tests {
         assert_eq!(c.security_token(), None);
         let c = c.with_security_token(String::from("tok"));
         assert_eq!(c.security_token(), Some("tok"));
+    }
+
+    #[test]
+    fn redacts_the_token_as_a_header_carries_it() {
+        let token = "CAIS-untrimmed\r\n";
+        let canonical = "x-acs-security-token:CAIS-untrimmed\nx-acs-version:2014-08-15";
+        assert_eq!(redact_token(canonical, Some(token)), "x-acs-security-token:***\nx-acs-version:2014-08-15");
+        assert_eq!(redact_token("a=CAIS-untrimmed%0D%0A", Some(token)), "a=***");
+        assert_eq!(redact_token("blank", Some(" ")), "blank");
     }
 
     #[test]

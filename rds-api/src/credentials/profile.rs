@@ -93,7 +93,8 @@ fn named(profile: &Value) -> Option<(&str, &Map<String, Value>)> {
 /// A non-empty string field; the error names the field and the JSON type found, never the value.
 fn text_field(profile: &Map<String, Value>, key: &str) -> Result<String, String> {
     match profile.get(key) {
-        Some(Value::String(value)) if !value.trim().is_empty() => Ok(value.clone()),
+        // Trimmed: the value is sent, signed and redacted as the service will read it.
+        Some(Value::String(value)) if !value.trim().is_empty() => Ok(value.trim().to_owned()),
         None | Some(Value::Null) | Some(Value::String(_)) => Err(format!("{key} is missing or empty")),
         Some(other) => Err(format!("{key} is {}, not a string", kind(other))),
     }

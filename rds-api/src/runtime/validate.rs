@@ -45,6 +45,12 @@ pub enum Rule {
         /// Why they must differ, when the spec says.
         description: Option<String>,
     },
+    /// The parameter is one the client sends itself with every request (`Action`, `Timestamp`,
+    /// `Signature`, …): a request cannot set it.
+    CommonParameter,
+    /// The parameter is also sent from the credentials (an operation's own `SecurityToken`), and the two values
+    /// differ: only one can be sent. Neither value is shown.
+    ConflictsWithCredentials,
 }
 
 fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
@@ -74,6 +80,12 @@ impl fmt::Display for Rule {
             Rule::UniqueValues => f.write_str("must not contain the same value twice"),
             Rule::Allowed(values) => write!(f, "must be one of {}", values.join(", ")),
             Rule::Format(what) => write!(f, "must be a valid {what}"),
+            Rule::CommonParameter => {
+                f.write_str("is a common parameter that the client sets itself; a request cannot set it")
+            }
+            Rule::ConflictsWithCredentials => f.write_str(
+                "differs from the security token of the client's credentials; only one value can be sent",
+            ),
             Rule::Differ { others, description } => {
                 write!(f, "must differ from {}", others.join(", "))?;
                 if let Some(description) = description {

@@ -254,9 +254,11 @@ impl Backoff {
         let max = self.max.as_secs_f64();
         // `min` in floating point first: the product can be infinite, which `Duration` cannot hold.
         let secs = (self.initial.as_secs_f64() * self.factor.powi(exponent)).min(max);
-        let delay = Duration::from_secs_f64(if secs.is_finite() { secs } else { max });
+        // `max` as f64 may round above what `Duration` holds (`Duration::MAX`): fall back to `max` itself
+        // rather than panic.
+        let delay = Duration::try_from_secs_f64(secs).unwrap_or(self.max);
         if self.jitter {
-            delay.mul_f64(0.5 + 0.5 * random_fraction())
+            Duration::try_from_secs_f64(delay.as_secs_f64() * (0.5 + 0.5 * random_fraction())).unwrap_or(delay)
         } else {
             delay
         }
@@ -346,11 +348,13 @@ async fn observe(client: &Client, role: Role, id: &str) -> Result<Observation, P
     Ok(observation)
 }
 
-/// Whether an error may go away by itself: throttling, a server-side failure, an unusable answer (e.g. a
-/// proxy's error page), or no answer at all.
+/// Whether an error may go away by itself: throttling, a server-side failure, an unusable error answer (e.g.
+/// a proxy's error page), or no answer at all. A 2xx answer that does not decode is permanent: the next poll
+/// would get the same body, so waiting on would only spin until the timeout.
 fn is_transient<E>(err: &Error<E>) -> bool {
     match err {
-        Error::Transport(_) | Error::Response(_) => true,
+        Error::Transport(_) => true,
+        Error::Response(e) => !(200..300).contains(&e.status),
         Error::Service(e) => {
             e.code.starts_with("Throttling")
                 || e.code == "ServiceUnavailable"
@@ -504,6 +508,41 @@ mod tests {
         let delays: Vec<u128> = (1..=6).map(|attempt| backoff(false).delay(attempt).as_millis()).collect();
         assert_eq!(delays, [100, 200, 400, 800, 1000, 1000]);
         assert_eq!(backoff(false).delay(u32::MAX), Duration::from_secs(1), "no overflow however long it runs");
+    }
+
+    #[test]
+    fn huge_settings_never_panic() {
+        for jitter in [false, true] {
+            for factor in [2.0, 1e300, f64::MAX, f64::INFINITY] {
+                let huge = Backoff { initial: Duration::from_secs(1), factor, max: Duration::MAX, jitter };
+                for attempt in [1, 2, 64, 2000, u32::MAX] {
+                    let delay = huge.delay(attempt);
+                    assert!(delay <= Duration::MAX && delay >= Duration::from_millis(500), "{delay:?}");
+                }
+            }
+            let all_max = Backoff { initial: Duration::MAX, factor: 2.0, max: Duration::MAX, jitter };
+            assert!(all_max.delay(3) > Duration::from_secs(1 << 62));
+        }
+    }
+
+    #[test]
+    fn an_undecodable_success_is_permanent_an_error_page_is_not() {
+        let response = |status| -> Error<String> {
+            crate::error::ResponseError {
+                operation: "DescribeDBInstanceAttribute",
+                status,
+                request_id: None,
+                body_snippet: String::new(),
+                reason: "could not decode".into(),
+                retry_after: None,
+                attempts: 1,
+            }
+            .into()
+        };
+        assert!(!is_transient(&response(200)));
+        assert!(!is_transient(&response(204)));
+        assert!(is_transient(&response(502)));
+        assert!(is_transient(&response(429)));
     }
 
     #[test]
