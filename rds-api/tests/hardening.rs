@@ -325,3 +325,26 @@ async fn the_request_id_of_an_oversized_body_is_found_in_what_was_read() {
     assert_eq!(response.request_id.as_deref(), Some("IN-BODY"));
     assert_eq!(server.requests().len(), 1, "a 2xx answer is never retried");
 }
+
+// --- 3. The waiter on a permanent error ------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_waiter_stops_at_once_on_a_success_it_cannot_read() {
+    use rds_api::workflow::{WaitError, Waiter};
+    let body = r#"{"RequestId":"W1","Items":{"DBInstanceAttribute":[{"DBInstanceId":"rm","DBInstanceMemory":1.5}]}}"#;
+    let server = TestServer::start(CannedResponse::json(200, body)).await;
+    let client = client(&server.url());
+    let started = Instant::now();
+    let mut waiter = Waiter::new(&client)
+        .initial_delay(Duration::from_millis(5))
+        .max_delay(Duration::MAX)
+        .factor(1e300)
+        .timeout(Duration::from_secs(20));
+    let err = waiter.wait(&import()).await.unwrap_err();
+    let WaitError::DescribeInstance(Error::Response(response)) = &err else { panic!("{err:?}") };
+    assert_eq!(response.status, 200);
+    assert!(response.reason.contains("DBInstanceMemory"), "{}", response.reason);
+    assert!(started.elapsed() < Duration::from_secs(5), "reported at once, not at the timeout: {:?}", started.elapsed());
+    // One poll of each instance, no more.
+    assert_eq!(server.requests().len(), 2);
+}
