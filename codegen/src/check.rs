@@ -11,8 +11,8 @@ use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
 use crate::names::{
-    is_identifier, is_rust_keyword, is_snake_case, is_unescapable_keyword, is_upper_camel_case, rust_field_name,
-    rust_type_name,
+    is_identifier, is_prelude_name, is_rust_keyword, is_snake_case, is_unescapable_keyword, is_upper_camel_case,
+    operation_type_names, rust_enum_value_name, rust_field_name, rust_type_name, UNKNOWN_VARIANT,
 };
 use crate::parse::{file_stem, show, Site};
 use crate::spec::{
@@ -55,17 +55,21 @@ pub fn check_service(service: &ServiceSpec) -> Vec<Diagnostic> {
 /// The problems of one operation file, on its own.
 pub fn check_operation(op: &OperationSpec) -> Vec<Diagnostic> {
     let site = Site::new(&op.file).operation(&op.name.value);
-    let mut c = Checker::default();
+    let mut c = Checker { module: TypeModule::operation(op), ..Checker::default() };
     c.operation_name(&site, op);
     if let Some(rust_name) = &op.rust_name {
         c.explicit_name(&site, "rust_name", rust_name, Case::UpperCamel);
     }
+    c.operation_rust_names(&site, op);
     c.summary(&site, &op.summary);
     if let Some(method) = &op.http_method {
         c.http_method(&site, method);
     }
     c.fields(&site, &op.parameters, Context::top(Side::Request));
     c.fields(&site, &op.response, Context::top(Side::Response));
+    for parameter in &op.parameters {
+        c.common_parameter(&site.parameter(&parameter.name.value), parameter);
+    }
     for rule in &op.rules {
         c.rule(&site, rule, &op.parameters);
     }
@@ -75,6 +79,23 @@ pub fn check_operation(op: &OperationSpec) -> Vec<Diagnostic> {
     }
     c.out
 }
+
+/// The common parameters the client sends with every request (signature V1), each under its exact name.
+pub const COMMON_PARAMETERS: [&str; 10] = [
+    "Action",
+    "Version",
+    "Format",
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "Timestamp",
+    "SecurityToken",
+];
+
+/// The one common parameter a request may also carry, marked `common: shared`: the STS token.
+pub const SHARED_COMMON_PARAMETER: &str = "SecurityToken";
 
 /// The problems between operation files: names and Rust names used twice.
 pub fn check_operations(ops: &[OperationSpec]) -> Vec<Diagnostic> {
@@ -126,7 +147,9 @@ pub fn check_models(models: &[ModelSpec], ops: &[OperationSpec]) -> Vec<Diagnost
             let message = format!("a model must be an enum, object or one_of, found {}", model.ty.kind.value.keyword());
             c.report(&site, model.ty.kind.span, message);
         }
-        c.ty(&site, &model.ty, Context { side: Side::Response, top: false, in_json: false });
+        c.module = TypeModule::model(model);
+        let fallback = Fallback { name: name.value.clone(), span: name.span, from: None };
+        c.ty(&site, &model.ty, Context { side: Side::Response, top: false, in_json: false }, &fallback);
     }
     for op in ops {
         let site = Site::new(&op.file).operation(&op.name.value);
@@ -443,6 +466,71 @@ fn regex_reason(error: &regex::Error) -> String {
 #[derive(Default)]
 struct Checker {
     out: Vec<Diagnostic>,
+    /// The module the types being checked are generated into.
+    module: TypeModule,
+}
+
+/// The module generated types are emitted into, as far as naming them goes.
+#[derive(Default)]
+struct TypeModule {
+    /// What a suggested type name starts with: the operation's Rust prefix, or the model's name.
+    prefix: String,
+    /// The names the generator gives its own types there (an operation's request, builder, response, error).
+    generated: Vec<String>,
+}
+
+impl TypeModule {
+    fn operation(op: &OperationSpec) -> Self {
+        let prefix = operation_prefix(op).0;
+        TypeModule { generated: operation_type_names(&prefix).into(), prefix }
+    }
+
+    fn model(model: &ModelSpec) -> Self {
+        TypeModule { prefix: model.name.value.clone(), generated: Vec::new() }
+    }
+
+    /// Why a generated type may not be named `name` here, and a name that would do.
+    fn clash(&self, name: &str) -> Option<(String, String)> {
+        if is_prelude_name(name) {
+            let why = format!("would shadow Rust's `{name}` in the generated code");
+            return Some((why, format!("{}{name}", self.prefix)));
+        }
+        if self.generated.iter().any(|g| g == name) {
+            let why = format!("is the name of a type the generator emits for the operation (`{name}`)");
+            return Some((why, format!("{name}Value")));
+        }
+        None
+    }
+}
+
+/// The Rust name an inline enum, object or one_of takes when it has no `type_name`, and where it comes from.
+#[derive(Clone, Debug)]
+struct Fallback<'a> {
+    /// The derived name (`Status`, `StatusItem`, `DbNamesSame`).
+    name: String,
+    /// What to point at when the derived name cannot be used.
+    span: Span,
+    /// The wire name it derives from, or `None` for a model's own type (named by the model's `name`).
+    from: Option<&'a str>,
+}
+
+impl<'a> Fallback<'a> {
+    fn field(field: &'a FieldSpec) -> Self {
+        Fallback { name: rust_type_name(&field.name.value), span: field.name.span, from: Some(&field.name.value) }
+    }
+
+    /// The name of a type inside this one (`Item`, `Value`), anchored where that type is written.
+    fn inner(&self, suffix: &str, span: Span) -> Self {
+        Fallback { name: format!("{}{suffix}", self.name), span, from: self.from }
+    }
+}
+
+/// An operation's Rust prefix (its `rust_name`, else derived from `name`) and where it is written.
+fn operation_prefix(op: &OperationSpec) -> (String, Span) {
+    match &op.rust_name {
+        Some(n) => (n.value.clone(), n.span),
+        None => (rust_type_name(&op.name.value), op.name.span),
+    }
 }
 
 impl Checker {
@@ -474,6 +562,83 @@ impl Checker {
         if name.value != stem {
             let message = format!("operation name `{}` must equal the file name `{stem}`", name.value);
             self.report(site, name.span, message);
+        }
+    }
+
+    /// The names an operation's prefix gives its module and types must not clash with what the generated
+    /// `mod.rs` defines itself: the `models` module and the `CommonError` enum.
+    fn operation_rust_names(&mut self, site: &Site<'_>, op: &OperationSpec) {
+        let (prefix, span) = operation_prefix(op);
+        if is_rust_keyword(&prefix) {
+            return; // reported as a keyword already
+        }
+        let module = rust_field_name(&prefix);
+        let problem = if module == "models" {
+            Some(format!("its module would be `{module}`, the module of the shared models"))
+        } else if is_unescapable_keyword(&module) {
+            Some(format!("its module would be `{module}`, a keyword that cannot be escaped"))
+        } else if operation_type_names(&prefix).iter().any(|n| n == "CommonError") {
+            Some("its error enum would be `CommonError`, the enum of the service's common errors".to_owned())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            let message = format!("operation Rust name `{prefix}`: {problem}; set rust_name");
+            self.report(site, span, message);
+        }
+    }
+
+    /// A request parameter must not be one of the client's common parameters, which would overwrite it (or
+    /// which the service might read instead: names are compared ignoring case too), unless it is
+    /// `SecurityToken` marked `common: shared`; and only that one may be marked.
+    fn common_parameter(&mut self, site: &Site<'_>, parameter: &FieldSpec) {
+        let name = &parameter.name;
+        let common = COMMON_PARAMETERS.iter().find(|c| c.eq_ignore_ascii_case(&name.value));
+        match (common, &parameter.common) {
+            (Some(&common), None) => {
+                let how = if common == name.value {
+                    format!("`{common}` is a common parameter")
+                } else {
+                    format!("`{}` differs only in case from the common parameter `{common}`", name.value)
+                };
+                let remedy = if common == SHARED_COMMON_PARAMETER && common == name.value {
+                    "; if it is the caller's STS token, mark it `common: shared`"
+                } else {
+                    "; remove it"
+                };
+                let message = format!(
+                    "{how}, which the client sends with every request (the service would not see this \
+                     parameter's value){remedy}"
+                );
+                self.report(site, name.span, message);
+            }
+            (_, Some(shared)) if name.value != SHARED_COMMON_PARAMETER => {
+                let message = match common {
+                    Some(&common) if common == SHARED_COMMON_PARAMETER => format!(
+                        "`common: shared` needs the exact wire name `{SHARED_COMMON_PARAMETER}`, found `{}`",
+                        name.value
+                    ),
+                    Some(&common) => format!(
+                        "`common: shared` is only allowed on `{SHARED_COMMON_PARAMETER}`; the client always sets \
+                         `{common}` itself"
+                    ),
+                    None => format!(
+                        "`common: shared` is only allowed on `{SHARED_COMMON_PARAMETER}`; `{}` is not a common \
+                         parameter",
+                        name.value
+                    ),
+                };
+                self.report(site, shared.span, message);
+            }
+            (_, Some(shared)) if parameter.ty.kind.value != TypeKind::String => {
+                let message = format!(
+                    "`{SHARED_COMMON_PARAMETER}` marked `common: shared` must be of type string (it is compared \
+                     with the credentials' STS token), found {}",
+                    parameter.ty.kind.value.keyword()
+                );
+                self.report(site, shared.span, message);
+            }
+            _ => {}
         }
     }
 
@@ -564,7 +729,7 @@ impl Checker {
             let derived = rust_type_name(&field.name.value);
             self.derived_name(site, field.name.span, &field.name.value, &derived);
         }
-        self.ty(site, ty, ctx);
+        self.ty(site, ty, ctx, &Fallback::field(field));
         for (key, value) in [("default", &field.default), ("example", &field.example)] {
             if let Some(value) = value {
                 self.value_fits(site, key, value, ty);
@@ -572,7 +737,8 @@ impl Checker {
         }
     }
 
-    fn ty(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context) {
+    /// A type; `fallback` is what an enum, object or one_of here is named without `type_name`.
+    fn ty(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context, fallback: &Fallback<'_>) {
         let kind = t.kind.value;
         for (key, span) in present_keys(t) {
             if !applies_to(key).contains(&kind) {
@@ -585,20 +751,53 @@ impl Checker {
         if let Some(type_name) = &t.type_name {
             self.explicit_name(site, "type_name", type_name, Case::UpperCamel);
         }
+        let name = t.type_name.as_ref().map_or_else(|| fallback.name.clone(), |n| n.value.clone());
+        if matches!(kind, TypeKind::Enum | TypeKind::Object | TypeKind::OneOf) {
+            self.type_name_free(site, t, fallback, &name);
+        }
         self.placement(site, t, ctx);
         self.constraints(site, t);
         match kind {
             TypeKind::Enum => self.enum_values(site, t),
-            TypeKind::List => self.list(site, t, ctx),
-            TypeKind::Map => self.map(site, t, ctx),
+            TypeKind::List => self.list(site, t, ctx, fallback),
+            TypeKind::Map => self.map(site, t, ctx, fallback),
             TypeKind::Object => self.object(site, t, ctx),
-            TypeKind::OneOf => self.one_of(site, t, ctx),
-            TypeKind::Json => self.json(site, t, ctx),
+            TypeKind::OneOf => self.one_of(site, t, ctx, &name),
+            TypeKind::Json => self.json(site, t, ctx, fallback),
             // Whether the model exists, and fits where it is used, is checked across files (`check_models`).
             TypeKind::Model if t.model.is_none() => self.report(site, t.span, "a model type needs `model: Name`"),
             TypeKind::Model => {}
             TypeKind::String | TypeKind::Int32 | TypeKind::Int64 | TypeKind::Boolean | TypeKind::Float => {}
         }
+    }
+
+    /// The Rust name of a generated type (`name`: its `type_name`, else `fallback`'s) must not be one the
+    /// generated code already uses in the module: a prelude name it writes unqualified (`Result`, `Option`,
+    /// `String`, ...) or one of the operation's own types (`<Op>Request`, `<Op>Response`, ...).
+    fn type_name_free(&mut self, site: &Site<'_>, t: &TypeSpec, fallback: &Fallback<'_>, name: &str) {
+        // A name that is not a valid identifier was reported already.
+        let valid = match &t.type_name {
+            Some(_) => is_upper_camel_case(name) && !is_rust_keyword(name),
+            None => is_identifier(name) && !is_unescapable_keyword(name),
+        };
+        let Some((why, instead)) = self.module.clash(name).filter(|_| valid) else {
+            return;
+        };
+        let (span, message) = match (&t.type_name, fallback.from) {
+            (Some(explicit), _) => {
+                (explicit.span, format!("type_name `{name}` {why}; choose another, e.g. `type_name: {instead}`"))
+            }
+            (None, Some(wire)) => {
+                let message =
+                    format!("the type of `{wire}` is named `{name}` (derived from `{wire}`), which {why}; set `type_name: {instead}`");
+                (fallback.span, message)
+            }
+            (None, None) => {
+                let message = format!("model name `{name}` {why}; rename the model and its file, e.g. `{name}Model`");
+                (fallback.span, message)
+            }
+        };
+        self.report(site, span, message);
     }
 
     /// Where a type may appear: json only as a request parameter, maps in requests only inside json,
@@ -627,7 +826,7 @@ impl Checker {
         }
     }
 
-    fn list(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context) {
+    fn list(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context, fallback: &Fallback<'_>) {
         let Some(items) = &t.items else {
             self.report(site, t.span, "a list type needs `items`");
             return;
@@ -641,12 +840,14 @@ impl Checker {
             );
             self.report(site, items.kind.span, message);
         }
-        self.ty(&site.nested("items"), items, ctx.inner());
+        self.ty(&site.nested("items"), items, ctx.inner(), &fallback.inner("Item", items.span));
     }
 
-    fn map(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context) {
+    fn map(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context, fallback: &Fallback<'_>) {
         match &t.value {
-            Some(value) => self.ty(&site.nested("value"), value, ctx.inner()),
+            Some(value) => {
+                self.ty(&site.nested("value"), value, ctx.inner(), &fallback.inner("Value", value.span));
+            }
             None => self.report(site, t.span, "a map type needs `value` (keys are always strings)"),
         }
     }
@@ -658,14 +859,15 @@ impl Checker {
         self.fields(site, &t.fields, ctx.inner());
     }
 
-    fn json(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context) {
+    fn json(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context, fallback: &Fallback<'_>) {
         match &t.schema {
-            Some(schema) => self.ty(site, schema, Context { top: false, in_json: true, ..ctx }),
+            Some(schema) => self.ty(site, schema, Context { top: false, in_json: true, ..ctx }, fallback),
             None => self.report(site, t.span, "a json type needs `schema`, the shape of the encoded value"),
         }
     }
 
-    fn one_of(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context) {
+    /// A one_of named `name`: its variants' inline types are named `<name><Variant>`.
+    fn one_of(&mut self, site: &Site<'_>, t: &TypeSpec, ctx: Context, name: &str) {
         if t.variants.len() < 2 {
             self.report(site, t.span, "a one_of type needs at least two `variants`");
         }
@@ -677,7 +879,12 @@ impl Checker {
                 self.report(&site, variant.name.span, message);
             }
             self.variant_name(&site, variant);
-            self.ty(&site, &variant.ty, ctx.inner());
+            let fallback = Fallback {
+                name: format!("{name}{}", variant.name.value),
+                span: variant.name.span,
+                from: Some(&variant.name.value),
+            };
+            self.ty(&site, &variant.ty, ctx.inner(), &fallback);
         }
     }
 
@@ -704,9 +911,24 @@ impl Checker {
                 self.report(site, value.span, message);
                 continue;
             }
-            let name = self.rust_name(site, value, rust_name.as_ref(), Case::UpperCamel);
+            // A derived `Unknown` is `UnknownValue` (the modeller names it so); an explicit one is refused.
+            let name = match rust_name {
+                Some(explicit) => self.rust_name(site, value, Some(explicit), Case::UpperCamel),
+                None => {
+                    let derived = rust_enum_value_name(&value.value);
+                    self.derived_name(site, value.span, &value.value, &derived);
+                    derived
+                }
+            };
+            let span = rust_name.as_ref().map_or(value.span, |n| n.span);
+            if rust_name.is_some() && name == UNKNOWN_VARIANT {
+                let message = format!(
+                    "the Rust name `{UNKNOWN_VARIANT}` is reserved for the variant that keeps values the SDK does \
+                     not know; choose another rust_name"
+                );
+                self.report(site, span, message);
+            }
             if let Some(first) = rust.insert(name.clone(), &value.value) {
-                let span = rust_name.as_ref().map_or(value.span, |n| n.span);
                 let message = format!(
                     "enum values `{first}` and `{}` both have the Rust name `{name}`; set rust_name on one of them",
                     value.value

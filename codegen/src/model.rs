@@ -161,6 +161,9 @@ pub struct Field {
     pub default: Option<Scalar>,
     /// Documented example.
     pub example: Option<Scalar>,
+    /// `common: shared`: the request parameter is the client's common parameter of the same name
+    /// (`SecurityToken`), whose value must agree with the client's own.
+    pub shared_common: bool,
     /// Type and constraints.
     pub ty: Type,
 }
@@ -503,7 +506,7 @@ struct OperationBuilder<'a> {
     spec: Option<&'a spec::OperationSpec>,
     types: BTreeMap<String, NamedType>,
     /// Where each named type was first defined, to report a clash at the second definition.
-    origins: BTreeMap<String, spec::Span>,
+    origins: BTreeMap<String, (spec::Span, String)>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -538,6 +541,7 @@ impl<'a> OperationBuilder<'a> {
         let response: Vec<Field> = op.response.iter().map(|f| self.field(f, Side::Response, &f.name.value)).collect();
         let rules = op.rules.iter().map(|r| rule(r, &params)).collect();
         let pagination = op.pagination.as_ref().and_then(|p| pagination(p, &params, &response));
+        self.models_not_shadowed(&params, &response);
         Operation {
             wire_name: op.name.value.clone(),
             module: names::rust_field_name(&type_prefix),
@@ -556,6 +560,29 @@ impl<'a> OperationBuilder<'a> {
         }
     }
 
+    /// The models an operation uses are imported into its module by name, so no inline type of the operation
+    /// may have the same name.
+    fn models_not_shadowed(&mut self, params: &[Field], response: &[Field]) {
+        let mut used = Vec::new();
+        for f in params.iter().chain(response) {
+            model_refs(&f.ty, &self.types, &mut used);
+        }
+        used.sort();
+        used.dedup();
+        for name in used {
+            let Some((span, top)) = self.origins.get(&name) else { continue };
+            let message = format!(
+                "the inline type `{name}` has the name of the model `{name}` the operation also uses; \
+                 set `type_name` on the inline type"
+            );
+            let mut diagnostic = Diagnostic::new(self.file, *span, message).parameter(top);
+            if let Some(op) = self.operation {
+                diagnostic = diagnostic.operation(op);
+            }
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
     fn field(&mut self, f: &spec::FieldSpec, side: Side, top: &str) -> Field {
         let rust_name =
             f.rust_name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| names::rust_field_name(&f.name.value));
@@ -566,6 +593,7 @@ impl<'a> OperationBuilder<'a> {
             location: f.location.as_ref().map_or(Location::Query, |l| l.value),
             default: f.default.as_ref().map(|d| d.value.clone()),
             example: f.example.as_ref().map(|e| e.value.clone()),
+            shared_common: f.common.is_some(),
             ty: self.ty(&f.ty, side, &names::rust_type_name(&f.name.value), top),
             rust_name,
         }
@@ -616,7 +644,7 @@ impl<'a> OperationBuilder<'a> {
                             .rust_name
                             .as_ref()
                             .map(|n| n.value.clone())
-                            .unwrap_or_else(|| names::rust_type_name(&v.value.value)),
+                            .unwrap_or_else(|| names::rust_enum_value_name(&v.value.value)),
                         description: text(&v.description),
                     })
                     .collect(),
@@ -643,7 +671,7 @@ impl<'a> OperationBuilder<'a> {
                 }
             }
         }
-        if let Some(first) = self.origins.get(&name) {
+        if let Some((first, _)) = self.origins.get(&name) {
             let mut diagnostic = Diagnostic::new(
                 self.file,
                 t.span,
@@ -658,7 +686,7 @@ impl<'a> OperationBuilder<'a> {
             }
             self.diagnostics.push(diagnostic);
         } else {
-            self.origins.insert(name.clone(), t.span);
+            self.origins.insert(name.clone(), (t.span, top.to_owned()));
             self.types.insert(
                 name.clone(),
                 NamedType {

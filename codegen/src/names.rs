@@ -26,6 +26,78 @@ pub fn rust_type_name(wire: &str) -> String {
     wire.to_upper_camel_case()
 }
 
+/// Names of the Rust prelude (2021, plus 2024's `Future` and `IntoFuture`) that a generated type must not
+/// take: generated code writes `Result`, `Option`, `Some`, `String`, `Vec`, `Into`, ... unqualified, and a
+/// type of the same name in its module would shadow them. Primitive types (`bool`, `i32`, ...) are not listed:
+/// a type name is UpperCamelCase.
+pub const PRELUDE_NAMES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// Whether a generated type named `s` would shadow a name of the Rust prelude.
+pub fn is_prelude_name(s: &str) -> bool {
+    PRELUDE_NAMES.contains(&s)
+}
+
+/// The types generated for an operation whose Rust prefix is `prefix`, in its module: request, builder,
+/// response, error.
+pub fn operation_type_names(prefix: &str) -> [String; 4] {
+    ["Request", "RequestBuilder", "Response", "Error"].map(|suffix| format!("{prefix}{suffix}"))
+}
+
+/// The name of the catch-all variant of a generated enum (a value the SDK does not know, kept as sent).
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// The Rust name of an enum value's variant: [`rust_type_name`], except that a value deriving `Unknown` (the
+/// catch-all variant's name) becomes `UnknownValue`.
+pub fn rust_enum_value_name(wire: &str) -> String {
+    let name = rust_type_name(wire);
+    if name == UNKNOWN_VARIANT {
+        format!("{name}Value")
+    } else {
+        name
+    }
+}
+
 /// Whether `s` is a Rust keyword (strict or reserved), which needs `r#` or another name.
 pub fn is_rust_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
@@ -75,6 +147,14 @@ mod tests {
         assert_eq!(rust_type_name("DBNames"), "DbNames");
         assert_eq!(rust_type_name("InvalidDBInstanceId.NotFound"), "InvalidDbInstanceIdNotFound");
         assert_eq!(rust_type_name("Running"), "Running");
+    }
+
+    #[test]
+    fn an_enum_value_never_derives_the_catch_all_name() {
+        assert_eq!(rust_enum_value_name("Unknown"), "UnknownValue");
+        assert_eq!(rust_enum_value_name("unknown"), "UnknownValue");
+        assert_eq!(rust_enum_value_name("UNKNOWN"), "UnknownValue");
+        assert_eq!(rust_enum_value_name("Running"), "Running");
     }
 
     #[test]

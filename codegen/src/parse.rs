@@ -9,8 +9,9 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::spec::{
-    Constraints, Deprecation, EnumValueSpec, ErrorSpec, FieldSpec, Location, ModelSpec, OperationSpec, PageNumberSpec,
-    PaginationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned, TokenPagingSpec, TypeKind, TypeSpec, VariantSpec,
+    Common, Constraints, Deprecation, EnumValueSpec, ErrorSpec, FieldSpec, Location, ModelSpec, OperationSpec,
+    PageNumberSpec, PaginationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned, TokenPagingSpec, TypeKind, TypeSpec,
+    VariantSpec,
 };
 use crate::yaml::{self, Node, NodeKind, ScalarNode, ScalarStyle};
 
@@ -111,7 +112,7 @@ pub const TOKEN_PAGING_KEYS: Keys<'static> = Keys {
 /// An entry of `parameters`.
 pub const PARAMETER_KEYS: Keys<'static> = Keys {
     what: "a parameter",
-    groups: &[FIELD, &["location", "default", "example"], TYPE],
+    groups: &[FIELD, &["location", "default", "example", "common"], TYPE],
     required: &["name", "type"],
 };
 
@@ -491,6 +492,7 @@ impl Reader {
         let location = map.get("location").and_then(|e| self.location(&site, e));
         let default = map.get("default").and_then(|e| self.scalar(&site, e));
         let example = map.get("example").and_then(|e| self.scalar(&site, e));
+        let common = map.get("common").and_then(|e| self.common(&site, e));
         let ty = self.type_spec(&site, &map, map.get("type").map(|e| e.key_span));
         Some(FieldSpec {
             span: map.span,
@@ -501,6 +503,7 @@ impl Reader {
             location,
             default,
             example,
+            common,
             ty: ty?,
         })
     }
@@ -671,6 +674,18 @@ impl Reader {
         Some(Spanned::new(status?, value.span))
     }
 
+    /// `common: shared`.
+    fn common(&mut self, site: &Site<'_>, entry: Entry<'_>) -> Option<Spanned<Common>> {
+        let text = self.text(site, entry)?;
+        match text.value.as_str() {
+            "shared" => Some(Spanned::new(Common::Shared, text.span)),
+            other => {
+                self.report(site, text.span, format!("`common` must be `shared`, found `{other}`"));
+                None
+            }
+        }
+    }
+
     fn location(&mut self, site: &Site<'_>, entry: Entry<'_>) -> Option<Spanned<Location>> {
         let text = self.text(site, entry)?;
         let location = match text.value.as_str() {
@@ -835,7 +850,7 @@ impl Reader {
 fn unknown_key(key: &str, keys: &Keys<'_>) -> String {
     let expected: Vec<_> = keys.names().collect();
     let hint = match key {
-        "location" | "default" => " (only request parameters have it)",
+        "location" | "default" | "common" => " (only request parameters have it)",
         "example" => " (only request parameters and response fields have it)",
         "rust_name" => " (a type is named with `type_name`)",
         _ => "",

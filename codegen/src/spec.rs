@@ -173,8 +173,19 @@ pub struct FieldSpec {
     pub default: Option<Spanned<Scalar>>,
     /// An example value (documented).
     pub example: Option<Spanned<Scalar>>,
+    /// Only for request parameters: `common: shared`, the parameter is one of the client's common parameters
+    /// (only `SecurityToken` may be).
+    pub common: Option<Spanned<Common>>,
     /// The type and its constraints.
     pub ty: TypeSpec,
+}
+
+/// `common:` of a request parameter that is also one of the common parameters the client sends itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Common {
+    /// `shared`: the same value as the client's own (`SecurityToken`: the credentials' STS token). The client
+    /// sends one value, and refuses a request whose value differs from its own before any I/O.
+    Shared,
 }
 
 /// The type keywords of the format.

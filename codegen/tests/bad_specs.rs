@@ -476,9 +476,74 @@ fn model_problems() {
         &[
             "models/Colour.yaml:1:7 [-] [-] the model `Color` must be in a file named Color.yaml",
             "models/Colour.yaml:2:7 [-] [-] a model must be an enum, object or one_of, found string",
-            "operations/Ship.yaml:7:12 [Ship] [Box] model `Box` is object: in a request, only enum models can be sent outside a `json` parameter",
+            "operations/Ship.yaml:7:12 [Ship] [Parcel] model `Parcel` is object: in a request, only enum models can be sent outside a `json` parameter",
             "operations/Ship.yaml:10:12 [Ship] [Label] there is no model `Sticker` (a file models/Sticker.yaml)",
             "operations/Ship.yaml:12:5 [Ship] [Wrap] a model type needs `model: Name`",
+        ],
+    );
+}
+
+/// Type names the generated code already uses in the module: prelude names it writes unqualified
+/// (`Result`, `String`, `Vec`, ...) and the operation's own types, whether written as `type_name` or derived
+/// from a field or variant name; an operation whose module or error enum would clash with `mod.rs`'s; an
+/// explicit enum `rust_name` of `Unknown` (the catch-all's). A derived `Unknown` is fine: it is named
+/// `UnknownValue`.
+#[test]
+fn generated_names() {
+    expect(
+        "generated-names",
+        &[
+            "models/Result.yaml:1:7 [-] [-] model name `Result` would shadow Rust's `Result` in the generated code; rename the model and its file, e.g. `ResultModel`",
+            "models/Result.yaml:4:11 [-] [-] field Ok: the type of `Ok` is named `Ok` (derived from `Ok`), which would shadow Rust's `Ok` in the generated code; set `type_name: ResultOk`",
+            "operations/Common.yaml:1:7 [Common] [-] operation Rust name `Common`: its error enum would be `CommonError`, the enum of the service's common errors; set rust_name",
+            "operations/CreateGADInstance.yaml:5:11 [CreateGADInstance] [CreateGADInstanceResponse] the type of `CreateGADInstanceResponse` is named `CreateGadInstanceResponse` (derived from `CreateGADInstanceResponse`), which is the name of a type the generator emits for the operation (`CreateGadInstanceResponse`); set `type_name: CreateGadInstanceResponseValue`",
+            "operations/CreateGADInstance.yaml:12:18 [CreateGADInstance] [Tags] type_name `CreateGadInstanceRequest` is the name of a type the generator emits for the operation (`CreateGadInstanceRequest`); choose another, e.g. `type_name: CreateGadInstanceRequestValue`",
+            "operations/CreateGADInstance.yaml:22:17 [CreateGADInstance] [Spec] variant InstanceError: the type of `InstanceError` is named `CreateGadInstanceError` (derived from `InstanceError`), which is the name of a type the generator emits for the operation (`CreateGadInstanceError`); set `type_name: CreateGadInstanceErrorValue`",
+            "operations/CreateGADInstance.yaml:33:20 [CreateGADInstance] [Mode] the Rust name `Unknown` is reserved for the variant that keeps values the SDK does not know; choose another rust_name",
+            "operations/CreateGADInstance.yaml:38:11 [CreateGADInstance] [Result] the type of `Result` is named `Result` (derived from `Result`), which would shadow Rust's `Result` in the generated code; set `type_name: CreateGadInstanceResult`",
+            "operations/CreateGADInstance.yaml:41:15 [CreateGADInstance] [Result] field Some: the type of `Some` is named `Some` (derived from `Some`), which would shadow Rust's `Some` in the generated code; set `type_name: CreateGadInstanceSome`",
+            "operations/CreateGADInstance.yaml:46:16 [CreateGADInstance] [Status] type_name `String` would shadow Rust's `String` in the generated code; choose another, e.g. `type_name: CreateGadInstanceString`",
+            "operations/CreateGADInstance.yaml:52:18 [CreateGADInstance] [Items] items: type_name `Vec` would shadow Rust's `Vec` in the generated code; choose another, e.g. `type_name: CreateGadInstanceVec`",
+            "operations/Listing.yaml:2:12 [Listing] [-] operation Rust name `Crate`: its module would be `crate`, a keyword that cannot be escaped; set rust_name",
+            "operations/Models.yaml:1:7 [Models] [-] operation Rust name `Models`: its module would be `models`, the module of the shared models; set rust_name",
+        ],
+    );
+}
+
+/// An operation imports the models it uses by name, so none of its inline types may have a model's name.
+/// The specs check cleanly; the modeller finds the clash once names are resolved.
+#[test]
+fn model_shadowed() {
+    let dir = case_dir("model-shadowed");
+    let set = load_dir(&dir).unwrap_or_else(|d| panic!("the specs check cleanly: {d}"));
+    let diagnostics = codegen::model::build(&set).expect_err("the clash is found when modelling");
+    let actual: Vec<String> = diagnostics.0.iter().map(|d| render(d, &dir)).collect();
+    assert_eq!(
+        actual,
+        ["operations/Paint.yaml:9:5 [Paint] [Finish] the inline type `Shade` has the name of the model `Shade` the operation also uses; set `type_name` on the inline type"]
+    );
+}
+
+/// Parameters named like a common parameter of the client (exactly, or but for case) are refused, unless
+/// the parameter is `SecurityToken` marked `common: shared`; `common` is `shared` only, on `SecurityToken`
+/// only (of type string), in request parameters only.
+#[test]
+fn common_parameters() {
+    expect(
+        "common-parameters",
+        &[
+            "operations/Collide.yaml:5:11 [Collide] [Action] `Action` is a common parameter, which the client sends with every request (the service would not see this parameter's value); remove it",
+            "operations/Collide.yaml:7:11 [Collide] [Signature] `Signature` is a common parameter, which the client sends with every request (the service would not see this parameter's value); remove it",
+            "operations/Collide.yaml:9:11 [Collide] [Timestamp] `Timestamp` is a common parameter, which the client sends with every request (the service would not see this parameter's value); remove it",
+            "operations/Collide.yaml:11:11 [Collide] [SignatureNonce] `SignatureNonce` is a common parameter, which the client sends with every request (the service would not see this parameter's value); remove it",
+            "operations/Collide.yaml:14:11 [Collide] [version] `version` differs only in case from the common parameter `Version`, which the client sends with every request (the service would not see this parameter's value); remove it",
+            "operations/Collide.yaml:16:11 [Collide] [SecurityToken] `SecurityToken` is a common parameter, which the client sends with every request (the service would not see this parameter's value); if it is the caller's STS token, mark it `common: shared`",
+            "operations/Share.yaml:7:13 [Share] [DBInstanceId] `common: shared` is only allowed on `SecurityToken`; `DBInstanceId` is not a common parameter",
+            "operations/Share.yaml:10:13 [Share] [Format] `common: shared` is only allowed on `SecurityToken`; the client always sets `Format` itself",
+            "operations/Share.yaml:13:13 [Share] [securityToken] `common: shared` needs the exact wire name `SecurityToken`, found `securityToken`",
+            "operations/Typed.yaml:7:13 [Typed] [SecurityToken] `SecurityToken` marked `common: shared` must be of type string (it is compared with the credentials' STS token), found int64",
+            "operations/Unparsed.yaml:7:13 [Unparsed] [SecurityToken] `common` must be `shared`, found `private`",
+            "operations/Unparsed.yaml:11:5 [Unparsed] [SecurityToken] unknown key `common` in a response field (only request parameters have it); expected one of: ",
         ],
     );
 }

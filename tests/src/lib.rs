@@ -6,4 +6,7 @@
 // Printed by prettyplease, not rustfmt: `cargo fmt` must leave it byte-identical to what codegen writes.
 #[rustfmt::skip]
 pub mod fixture_api;
+/// Code generated from `tests/fixtures/edge-specs/`: names and shapes that must compile.
+#[rustfmt::skip]
+pub mod edge_api;
 pub mod signature;

@@ -471,3 +471,101 @@ async fn an_error_ends_the_stream_with_that_error() {
     let err = client(&server).items(first).try_collect::<Vec<_>>().await.unwrap_err();
     assert_eq!(err.kind().map(|k| k.to_string()).as_deref(), Some("InvalidRegionId.NotFound"));
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// A request parameter that is also a common parameter of the client: `SecurityToken` marked `common: shared`.
+
+#[test]
+fn a_shared_security_token_is_written_where_its_spec_puts_it() {
+    let request =
+        DescribeWidgetsRequest::builder().region_id("cn-hangzhou").security_token("sts-token").build().unwrap();
+    let mut params = rds_api::runtime::Params::new();
+    request.write_params(&mut params);
+    assert_eq!(params.query().get("SecurityToken").map(String::as_str), Some("sts-token"));
+}
+
+#[tokio::test]
+async fn a_shared_security_token_equal_to_the_credentials_is_sent_once() {
+    let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"s-1","Items":[]}"#)).await;
+    let credentials = Credentials::new("fixture-id", SECRET).with_security_token("sts-token");
+    let client = Client::builder().credentials(credentials).endpoint(server.url()).build().unwrap();
+    let request =
+        DescribeWidgetsRequest::builder().region_id("cn-hangzhou").security_token("sts-token").build().unwrap();
+
+    client.send(&request).await.unwrap();
+
+    let recorded = &server.requests()[0];
+    assert_eq!(recorded.query.matches("SecurityToken=").count(), 1, "{}", recorded.query);
+    let params = recorded.query_params();
+    assert_eq!(params["SecurityToken"], "sts-token");
+    signature::verify("GET", &params, SECRET).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// `tests/fixtures/edge-specs/`: names and shapes that must compile (a service without common errors,
+// parameters named like the generated code's locals, enum values named `Unknown`).
+
+mod edges {
+    use integration_tests::edge_api::names::{Mode, State};
+    use integration_tests::edge_api::{self, NamesError, NamesRequest};
+    use rds_api::runtime::{ErrorCode, Operation};
+    use rds_api::{Error, Rule};
+
+    use super::support::{CannedResponse, TestServer};
+    use super::{client, rules};
+
+    fn names(v: &str, validator: &str) -> Result<NamesRequest, rds_api::ValidationError> {
+        NamesRequest::builder().v(v).validator(validator).value(1).params("p").mode(Mode::UnknownValue).build()
+    }
+
+    #[test]
+    fn parameters_named_like_the_validator_are_validated_like_any_other() {
+        let err = NamesRequest::builder().v("").validator("x").value(0).build().unwrap_err();
+        assert_eq!(rules(&err.violations), vec![("V", &Rule::MinLength(1)), ("Value", &Rule::Minimum("1".into()))]);
+        let err = names("same", "same").unwrap_err();
+        let differ = Rule::Differ { others: vec!["V".to_owned()], description: None };
+        assert_eq!(rules(&err.violations), vec![("Validator", &differ)]);
+        let missing = NamesRequest::builder().build().unwrap_err();
+        assert_eq!(rules(&missing.violations), vec![("V", &Rule::Required), ("Validator", &Rule::Required)]);
+    }
+
+    #[test]
+    fn they_are_written_under_their_wire_names() {
+        let request = NamesRequest::builder().v("a").validator("b").value(2).params("p").mode(Mode::UnknownValue);
+        let request = request.build().unwrap();
+        request.validate().unwrap();
+        let mut params = rds_api::runtime::Params::new();
+        request.write_params(&mut params);
+        let query: Vec<(&str, &str)> = params.query().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(query, [("Mode", "Unknown"), ("Params", "p"), ("V", "a"), ("Validator", "b"), ("Value", "2")]);
+    }
+
+    #[test]
+    fn an_enum_value_unknown_is_a_variant_of_its_own_beside_the_catch_all() {
+        assert_eq!(Mode::UnknownValue.as_str(), "Unknown");
+        assert_eq!(Mode::from_wire("Unknown"), Some(Mode::UnknownValue));
+        assert_eq!(State::from_wire("Unknown"), State::UnknownValue);
+        assert_eq!(State::from_wire("Melting"), State::Unknown("Melting".to_owned()));
+        assert_eq!(State::Unknown("Melting".to_owned()).as_str(), "Melting");
+        assert_eq!(State::KNOWN_VALUES, &["Unknown", "Ready"]);
+    }
+
+    #[tokio::test]
+    async fn a_response_enum_value_unknown_decodes_to_its_variant() {
+        let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"n-1","State":"Unknown"}"#)).await;
+        let response = client(&server).send(&names("a", "b").unwrap()).await.unwrap();
+        assert_eq!(response.state, Some(State::UnknownValue));
+    }
+
+    #[tokio::test]
+    async fn without_common_errors_every_code_the_operation_does_not_know_is_unknown() {
+        assert_eq!(edge_api::CommonError::from_code("Throttling.User"), None);
+        assert_eq!(NamesError::from_code("Throttling.User"), NamesError::Unknown("Throttling.User".to_owned()));
+        let body = r#"{"RequestId":"e-1","Code":"Throttling.User","Message":"slow down"}"#;
+        let server = TestServer::start(CannedResponse::json(400, body)).await;
+        let err = client(&server).send(&names("a", "b").unwrap()).await.unwrap_err();
+        let Error::Service(e) = &err else { panic!("{err}") };
+        assert_eq!(e.kind, NamesError::Unknown("Throttling.User".to_owned()));
+        assert_eq!(e.kind.documented_status(), None);
+    }
+}

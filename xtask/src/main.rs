@@ -46,6 +46,13 @@ fn jobs(root: &Path) -> Vec<Job> {
             out: root.join("tests/src/fixture_api"),
             settings: Settings::new().server(ServerCode::Always),
         },
+        // Edge cases of naming that must compile: a service without `errors`, parameters named like the
+        // generated code's locals, enum values named `Unknown`.
+        Job {
+            specs: root.join("tests/fixtures/edge-specs"),
+            out: root.join("tests/src/edge_api"),
+            settings: Settings::new().server(ServerCode::Always),
+        },
     ]
 }
 
@@ -109,7 +116,14 @@ mod tests {
     fn a_new_yaml_operation_is_stale_until_generated() {
         let root = tempfile::tempdir().unwrap();
         let real = workspace_root();
-        for dir in ["api-specs", "rds-api/src/generated", "tests/fixtures/specs", "tests/src/fixture_api"] {
+        for dir in [
+            "api-specs",
+            "rds-api/src/generated",
+            "tests/fixtures/specs",
+            "tests/src/fixture_api",
+            "tests/fixtures/edge-specs",
+            "tests/src/edge_api",
+        ] {
             copy_dir(&real.join(dir), &root.path().join(dir));
         }
         assert!(codegen_all(root.path(), Mode::Check).is_ok());
@@ -133,7 +147,7 @@ mod tests {
     fn a_bad_spec_is_reported_with_its_position() {
         let root = tempfile::tempdir().unwrap();
         let real = workspace_root();
-        for dir in ["api-specs", "tests/fixtures/specs"] {
+        for dir in ["api-specs", "tests/fixtures/specs", "tests/fixtures/edge-specs"] {
             copy_dir(&real.join(dir), &root.path().join(dir));
         }
         std::fs::write(

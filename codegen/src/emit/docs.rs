@@ -78,6 +78,15 @@ pub(crate) fn field_doc(field: &Field, request: bool) -> String {
     if let Shape::Json(_) = field.ty.shape {
         doc.push_str(" Sent as one JSON-encoded string.");
     }
+    if field.shared_common {
+        let _ = write!(
+            doc,
+            " Shared with the client's common parameter `{}`: the same value as the credentials' STS token. \
+             One value is sent, and a request whose value differs from the credentials' is refused before it is \
+             sent.",
+            field.wire_name
+        );
+    }
     if let Some(d) = &field.default {
         let _ = write!(doc, " Default: `{}`.", scalar_text(d));
     }

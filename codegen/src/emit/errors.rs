@@ -32,6 +32,24 @@ pub(crate) fn common_enum(errors: &[ErrorCase]) -> TokenStream {
         let status = e.status;
         quote!(Self::#name => #status,)
     });
+    // A service without common errors has an empty enum: nothing to look up, and nothing to match on but
+    // the value itself (`match *self {}`; an empty match on a reference does not compile).
+    let from_code = if errors.is_empty() {
+        quote! {
+            pub fn from_code(_code: &str) -> Option<Self> {
+                None
+            }
+        }
+    } else {
+        quote! {
+            pub fn from_code(code: &str) -> Option<Self> {
+                Some(match code {
+                    #(#from)*
+                    _ => return None,
+                })
+            }
+        }
+    };
     quote! {
         /// Error codes any operation of the service may return.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,23 +59,18 @@ pub(crate) fn common_enum(errors: &[ErrorCase]) -> TokenStream {
 
         impl CommonError {
             /// The variant of a `Code`, if it is a common one.
-            pub fn from_code(code: &str) -> Option<Self> {
-                Some(match code {
-                    #(#from)*
-                    _ => return None,
-                })
-            }
+            #from_code
 
             /// The `Code` as the service sends it.
             pub fn code(&self) -> &'static str {
-                match self {
+                match *self {
                     #(#code)*
                 }
             }
 
             /// The HTTP status the service documents for this code.
             pub fn status(&self) -> u16 {
-                match self {
+                match *self {
                     #(#status)*
                 }
             }

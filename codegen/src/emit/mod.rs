@@ -285,13 +285,7 @@ fn operation_file(op: &Operation, ctx: &Ctx) -> TokenStream {
 
 /// Request, builder, response and error type names of an operation.
 pub(crate) fn op_type_names(op: &Operation) -> [Ident; 4] {
-    let p = &op.type_prefix;
-    [
-        format_ident!("{p}Request"),
-        format_ident!("{p}RequestBuilder"),
-        format_ident!("{p}Response"),
-        format_ident!("{p}Error"),
-    ]
+    names::operation_type_names(&op.type_prefix).map(|name| format_ident!("{name}"))
 }
 
 /// An identifier, raw when it is a keyword that allows it (`r#type`).

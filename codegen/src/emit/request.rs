@@ -1,7 +1,7 @@
 //! The request type of an operation: struct, builder, validation, wire encoding and the `Operation` impl.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
 use super::validate::{checks, has_checks, Addressing};
 use super::{docs, field_type, ident, op_type_names, rust_type, Ctx};
@@ -43,6 +43,7 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
         Method::Post => quote!(#rt::Method::Post),
     };
     let idempotent = op.idempotent;
+    let v = validator_name(op);
     let params_arg = if op.params.is_empty() { quote!(_params) } else { quote!(params) };
     quote! {
         #doc
@@ -81,9 +82,9 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
             const IDEMPOTENT: bool = #idempotent;
 
             fn validate(&self) -> Result<(), #rt::ValidationError> {
-                let mut v = #rt::Validator::new(#action);
-                validate_fields(&mut v, #(#validate_args),*);
-                v.finish()
+                let mut #v = #rt::Validator::new(#action);
+                validate_fields(&mut #v, #(#validate_args),*);
+                #v.finish()
             }
 
             fn write_params(&self, #params_arg: &mut #rt::Params) {
@@ -91,6 +92,19 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
             }
         }
     }
+}
+
+/// The name of the validator in `validate_fields` and `build`, where the parameters are locals too: `v`,
+/// unless a parameter has that Rust name.
+fn validator_name(op: &Operation) -> Ident {
+    let taken = |name: &str| op.params.iter().any(|f| f.rust_name == name);
+    let name = ["v", "validator"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((2..).map(|n| format!("validator{n}")))
+        .find(|name| !taken(name))
+        .expect("an unbounded list of names has one that no parameter takes");
+    format_ident!("{name}")
 }
 
 /// Whether `validate_fields` takes the parameter: it is required, constrained, or named by a rule.
@@ -140,6 +154,7 @@ fn setter(f: &Field) -> TokenStream {
 fn build_fn(op: &Operation, request: &proc_macro2::Ident, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let action = &op.wire_name;
+    let v = validator_name(op);
     let args = op.params.iter().filter(|f| takes_part(op, f, ctx)).map(|f| {
         let name = ident(&f.rust_name);
         quote!(self.#name.as_ref())
@@ -149,10 +164,10 @@ fn build_fn(op: &Operation, request: &proc_macro2::Ident, ctx: &Ctx) -> TokenStr
         0 => quote!(),
         1 => {
             let name = &required[0];
-            quote!(let Some(#name) = self.#name else { return Err(v.into_error()); };)
+            quote!(let Some(#name) = self.#name else { return Err(#v.into_error()); };)
         }
         _ => quote! {
-            let (#(Some(#required)),*) = (#(self.#required),*) else { return Err(v.into_error()); };
+            let (#(Some(#required)),*) = (#(self.#required),*) else { return Err(#v.into_error()); };
         },
     };
     let inits = op.params.iter().map(|f| {
@@ -169,10 +184,10 @@ fn build_fn(op: &Operation, request: &proc_macro2::Ident, ctx: &Ctx) -> TokenStr
     quote! {
         #doc
         pub fn build(self) -> Result<#request, #rt::ValidationError> {
-            let mut v = #rt::Validator::new(#action);
-            validate_fields(&mut v, #(#args),*);
+            let mut #v = #rt::Validator::new(#action);
+            validate_fields(&mut #v, #(#args),*);
             #unwrap
-            v.finish()?;
+            #v.finish()?;
             Ok(#request { #(#inits)* })
         }
     }
@@ -182,6 +197,7 @@ fn build_fn(op: &Operation, request: &proc_macro2::Ident, ctx: &Ctx) -> TokenStr
 /// what the builder is missing.
 fn validate_fields_fn(op: &Operation, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
+    let v = validator_name(op);
     let parts: Vec<&Field> = op.params.iter().filter(|f| takes_part(op, f, ctx)).collect();
     let params = parts.iter().map(|f| {
         let name = ident(&f.rust_name);
@@ -194,25 +210,26 @@ fn validate_fields_fn(op: &Operation, ctx: &Ctx) -> TokenStream {
         let addressing = Addressing::Flattened;
         let scope = ctx.scope(op);
         let inner =
-            if has_checks(&scope, &f.ty) { checks(&scope, &f.ty, &quote!(value), addressing) } else { quote!() };
+            if has_checks(&scope, &f.ty) { checks(&scope, &f.ty, &quote!(value), addressing, &v) } else { quote!() };
         match (f.required, has_checks(&scope, &f.ty)) {
             (true, true) => quote! {
-                v.enter(#wire);
-                match #name { Some(value) => { #inner } None => v.required() }
-                v.leave();
+                #v.enter(#wire);
+                match #name { Some(value) => { #inner } None => #v.required() }
+                #v.leave();
             },
             (true, false) => quote! {
-                if #name.is_none() { v.enter(#wire); v.required(); v.leave(); }
+                if #name.is_none() { #v.enter(#wire); #v.required(); #v.leave(); }
             },
             (false, true) => quote! {
-                if let Some(value) = #name { v.enter(#wire); #inner v.leave(); }
+                if let Some(value) = #name { #v.enter(#wire); #inner #v.leave(); }
             },
             (false, false) => quote!(),
         }
     });
-    let rules = op.rules.iter().map(|r| rule_check(r, ctx));
+    let rules = op.rules.iter().map(|r| rule_check(r, &v, ctx));
     let body = quote!(#(#field_checks)* #(#rules)*);
-    let v = if body.is_empty() { quote!(_v) } else { quote!(v) };
+    // Without checks there are no parameters either, so `_v` cannot clash.
+    let v = if body.is_empty() { format_ident!("_{v}") } else { v };
     quote! {
         /// Records every violated constraint of the parameters present, and every required one absent.
         #[allow(clippy::too_many_arguments)]
@@ -222,7 +239,7 @@ fn validate_fields_fn(op: &Operation, ctx: &Ctx) -> TokenStream {
     }
 }
 
-fn rule_check(rule: &Rule, ctx: &Ctx) -> TokenStream {
+fn rule_check(rule: &Rule, v: &Ident, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     match rule {
         Rule::Differ { parameters, description } => {
@@ -238,7 +255,7 @@ fn rule_check(rule: &Rule, ctx: &Ctx) -> TokenStream {
             };
             quote! {
                 if let (#(Some(#names)),*) = (#(#names),*) {
-                    v.differ(&[#(#pairs),*], #description);
+                    #v.differ(&[#(#pairs),*], #description);
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Validation code: calls into the runtime `Validator` for each constraint, walking nested values.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
 
 use super::{ident, Ctx, Scope};
 use crate::model::{Constraints, NamedKind, NamedType, Shape, Type};
@@ -41,89 +41,95 @@ pub(crate) fn named_has_checks(scope: &Scope<'_>, t: &NamedType) -> bool {
     }
 }
 
-/// Checks of `value` (an expression of type `&T`) against `ty`, at the validator's current path.
-pub(crate) fn checks(scope: &Scope<'_>, ty: &Type, value: &TokenStream, addressing: Addressing) -> TokenStream {
-    let own = constraint_checks(&ty.shape, &ty.constraints, value);
+/// Checks of `value` (an expression of type `&T`) against `ty`, at the current path of the validator `v`.
+pub(crate) fn checks(
+    scope: &Scope<'_>,
+    ty: &Type,
+    value: &TokenStream,
+    addressing: Addressing,
+    v: &Ident,
+) -> TokenStream {
+    let own = constraint_checks(&ty.shape, &ty.constraints, value, v);
     let nested = match &ty.shape {
         Shape::List { items, .. } if has_checks(scope, items) => {
-            let inner = checks(scope, items, &quote!(item), addressing);
+            let inner = checks(scope, items, &quote!(item), addressing, v);
             let enter = match addressing {
-                Addressing::Flattened => quote!(v.enter(&(index + 1).to_string());),
-                Addressing::Json => quote!(v.enter_index(index);),
+                Addressing::Flattened => quote!(#v.enter(&(index + 1).to_string());),
+                Addressing::Json => quote!(#v.enter_index(index);),
             };
             quote! {
                 for (index, item) in #value.iter().enumerate() {
                     #enter
                     #inner
-                    v.leave();
+                    #v.leave();
                 }
             }
         }
         Shape::Map { value: value_ty } if has_checks(scope, value_ty) => {
-            let inner = checks(scope, value_ty, &quote!(entry), addressing);
+            let inner = checks(scope, value_ty, &quote!(entry), addressing, v);
             quote! {
                 for (key, entry) in #value.iter() {
-                    v.enter(key);
+                    #v.enter(key);
                     #inner
-                    v.leave();
+                    #v.leave();
                 }
             }
         }
-        Shape::Json(inner) => checks(scope, inner, value, Addressing::Json),
+        Shape::Json(inner) => checks(scope, inner, value, Addressing::Json, v),
         Shape::Named(_) | Shape::Model(_)
             if has_checks(scope, &Type { shape: ty.shape.clone(), constraints: Default::default() }) =>
         {
-            quote!(#value.check(v);)
+            quote!(#value.check(#v);)
         }
         _ => quote!(),
     };
     quote!(#own #nested)
 }
 
-fn constraint_checks(shape: &Shape, c: &Constraints, value: &TokenStream) -> TokenStream {
+fn constraint_checks(shape: &Shape, c: &Constraints, value: &TokenStream, v: &Ident) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(n) = c.min_length {
-        out.extend(quote!(v.min_length(#value, #n);));
+        out.extend(quote!(#v.min_length(#value, #n);));
     }
     if let Some(n) = c.max_length {
-        out.extend(quote!(v.max_length(#value, #n);));
+        out.extend(quote!(#v.max_length(#value, #n);));
     }
     if let Some(p) = &c.pattern {
-        out.extend(quote!(v.pattern(#value, #p);));
+        out.extend(quote!(#v.pattern(#value, #p);));
     }
     if let Some(min) = &c.min {
         let lit = number(shape, min);
-        out.extend(quote!(v.minimum(*#value, #lit);));
+        out.extend(quote!(#v.minimum(*#value, #lit);));
     }
     if let Some(max) = &c.max {
         let lit = number(shape, max);
-        out.extend(quote!(v.maximum(*#value, #lit);));
+        out.extend(quote!(#v.maximum(*#value, #lit);));
     }
     if !c.allowed.is_empty() {
         if let Shape::String = shape {
             let values = c.allowed.iter().map(super::docs::scalar_text);
-            out.extend(quote!(v.allowed(#value.as_str(), &[#(#values),*]);));
+            out.extend(quote!(#v.allowed(#value.as_str(), &[#(#values),*]);));
         } else {
             let values = c.allowed.iter().map(|s| number(shape, s));
-            out.extend(quote!(v.allowed(#value, &[#(&#values),*]);));
+            out.extend(quote!(#v.allowed(#value, &[#(&#values),*]);));
         }
     }
     if let Some(n) = c.min_items {
-        out.extend(quote!(v.min_items(#value.len(), #n);));
+        out.extend(quote!(#v.min_items(#value.len(), #n);));
     }
     if let Some(n) = c.max_items {
-        out.extend(quote!(v.max_items(#value.len(), #n);));
+        out.extend(quote!(#v.max_items(#value.len(), #n);));
     }
     match shape {
         Shape::Map { .. } => {
             if c.unique_items {
-                out.extend(quote!(v.unique_items(#value.iter().map(|(key, _)| key));));
+                out.extend(quote!(#v.unique_items(#value.iter().map(|(key, _)| key));));
             }
             if c.unique_values {
-                out.extend(quote!(v.unique_values(#value.iter().map(|(_, value)| value));));
+                out.extend(quote!(#v.unique_values(#value.iter().map(|(_, value)| value));));
             }
         }
-        Shape::List { .. } if c.unique_items => out.extend(quote!(v.unique_items(#value.iter());)),
+        Shape::List { .. } if c.unique_items => out.extend(quote!(#v.unique_items(#value.iter());)),
         _ => {}
     }
     out
@@ -145,16 +151,18 @@ pub(crate) fn number(shape: &Shape, s: &Scalar) -> Literal {
 /// `fn check(&self, v)` for a request object or one_of: the checks of its fields or variants.
 pub(crate) fn named_check_fn(scope: &Scope<'_>, kind: &NamedKind, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
+    // Fields are read through `self`, so no name of the spec's can clash with the validator's.
+    let v = &format_ident!("v");
     let body = match kind {
         NamedKind::Object(fields) => {
             let per_field = fields.iter().filter(|f| has_checks(scope, &f.ty)).map(|f| {
                 let name = ident(&f.rust_name);
                 let wire = &f.wire_name;
-                let inner = checks(scope, &f.ty, &quote!(value), Addressing::Json);
+                let inner = checks(scope, &f.ty, &quote!(value), Addressing::Json, v);
                 if f.required {
-                    quote! { v.enter(#wire); let value = &self.#name; #inner v.leave(); }
+                    quote! { #v.enter(#wire); let value = &self.#name; #inner #v.leave(); }
                 } else {
-                    quote! { if let Some(value) = &self.#name { v.enter(#wire); #inner v.leave(); } }
+                    quote! { if let Some(value) = &self.#name { #v.enter(#wire); #inner #v.leave(); } }
                 }
             });
             quote!(#(#per_field)*)
@@ -165,7 +173,7 @@ pub(crate) fn named_check_fn(scope: &Scope<'_>, kind: &NamedKind, ctx: &Ctx) -> 
                 if !has_checks(scope, &variant.ty) {
                     return quote!(Self::#name(_) => {});
                 }
-                let inner = checks(scope, &variant.ty, &quote!(value), Addressing::Json);
+                let inner = checks(scope, &variant.ty, &quote!(value), Addressing::Json, v);
                 quote!(Self::#name(value) => { #inner })
             });
             quote!(match self { #(#arms)* })

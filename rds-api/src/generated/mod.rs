@@ -122,7 +122,7 @@ impl CommonError {
     }
     /// The `Code` as the service sends it.
     pub fn code(&self) -> &'static str {
-        match self {
+        match *self {
             Self::MissingParameter => "MissingParameter",
             Self::InvalidParameter => "InvalidParameter",
             Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
@@ -145,7 +145,7 @@ impl CommonError {
     }
     /// The HTTP status the service documents for this code.
     pub fn status(&self) -> u16 {
-        match self {
+        match *self {
             Self::MissingParameter => 400u16,
             Self::InvalidParameter => 400u16,
             Self::InvalidAccessKeyIdNotFound => 404u16,

@@ -63,6 +63,10 @@ pub struct DescribeWidgetsRequest {
     ///
     /// Wire name: `Type` (optional). Constraints: one of `small`, `large`.
     pub r#type: Option<String>,
+    /// The operation's own STS token parameter, the same value as the client's common `SecurityToken`.
+    ///
+    /// Wire name: `SecurityToken` (optional). Shared with the client's common parameter `SecurityToken`: the same value as the credentials' STS token. One value is sent, and a request whose value differs from the credentials' is refused before it is sent.
+    pub security_token: Option<String>,
 }
 impl DescribeWidgetsRequest {
     /// Starts building a request.
@@ -85,6 +89,7 @@ pub struct DescribeWidgetsRequestBuilder {
     shade: Option<Shade>,
     proxy_id: Option<String>,
     r#type: Option<String>,
+    security_token: Option<String>,
 }
 impl DescribeWidgetsRequestBuilder {
     /// The `RegionId` value.
@@ -171,6 +176,13 @@ impl DescribeWidgetsRequestBuilder {
         self.r#type = Some(value.into());
         self
     }
+    /// The operation's own STS token parameter, the same value as the client's common `SecurityToken`.
+    ///
+    /// Wire name: `SecurityToken` (optional). Shared with the client's common parameter `SecurityToken`: the same value as the credentials' STS token. One value is sent, and a request whose value differs from the credentials' is refused before it is sent.
+    pub fn security_token(mut self, value: impl Into<String>) -> Self {
+        self.security_token = Some(value.into());
+        self
+    }
     /// Checks every constraint of `DescribeWidgets` and returns the request, or every violation at once.
     pub fn build(
         self,
@@ -203,6 +215,7 @@ impl DescribeWidgetsRequestBuilder {
             shade: self.shade,
             proxy_id: self.proxy_id,
             r#type: self.r#type,
+            security_token: self.security_token,
         })
     }
 }
@@ -326,6 +339,9 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
         }
         if let Some(value) = &self.r#type {
             params.put(::rds_api::runtime::Location::Query, "Type", value);
+        }
+        if let Some(value) = &self.security_token {
+            params.put(::rds_api::runtime::Location::Query, "SecurityToken", value);
         }
     }
 }
@@ -665,6 +681,9 @@ impl ::rds_api::runtime::FromParams for DescribeWidgetsRequest {
         }
         if let Some(value) = reader.string("Type") {
             builder = builder.r#type(value);
+        }
+        if let Some(value) = reader.string("SecurityToken") {
+            builder = builder.security_token(value);
         }
         reader.finish_with(builder.build())
     }

@@ -48,14 +48,14 @@ impl CommonError {
     }
     /// The `Code` as the service sends it.
     pub fn code(&self) -> &'static str {
-        match self {
+        match *self {
             Self::ThrottlingUser => "Throttling.User",
             Self::InternalError => "InternalError",
         }
     }
     /// The HTTP status the service documents for this code.
     pub fn status(&self) -> u16 {
-        match self {
+        match *self {
             Self::ThrottlingUser => 400u16,
             Self::InternalError => 500u16,
         }
