@@ -477,16 +477,22 @@ struct TypeModule {
     prefix: String,
     /// The names the generator gives its own types there (an operation's request, builder, response, error).
     generated: Vec<String>,
+    /// The models imported there by name (those an operation refers to).
+    models: Vec<String>,
 }
 
 impl TypeModule {
     fn operation(op: &OperationSpec) -> Self {
         let prefix = operation_prefix(op).0;
-        TypeModule { generated: operation_type_names(&prefix).into(), prefix }
+        let mut models = Vec::new();
+        for field in op.parameters.iter().chain(&op.response) {
+            referenced_models(&field.ty, &mut models);
+        }
+        TypeModule { generated: operation_type_names(&prefix).into(), prefix, models }
     }
 
     fn model(model: &ModelSpec) -> Self {
-        TypeModule { prefix: model.name.value.clone(), generated: Vec::new() }
+        TypeModule { prefix: model.name.value.clone(), generated: Vec::new(), models: Vec::new() }
     }
 
     /// Why a generated type may not be named `name` here, and a name that would do.
@@ -499,7 +505,25 @@ impl TypeModule {
             let why = format!("is the name of a type the generator emits for the operation (`{name}`)");
             return Some((why, format!("{name}Value")));
         }
+        if self.models.iter().any(|m| m == name) {
+            let why = format!("is the name of the model `{name}`, which the operation also uses");
+            return Some((why, format!("{}{name}", self.prefix)));
+        }
         None
+    }
+}
+
+/// The names of the models `t` refers to (`model:`), at any depth.
+fn referenced_models(t: &TypeSpec, out: &mut Vec<String>) {
+    out.extend(t.model.iter().map(|m| m.value.clone()));
+    for inner in t.items.iter().chain(&t.value).chain(&t.schema) {
+        referenced_models(inner, out);
+    }
+    for field in &t.fields {
+        referenced_models(&field.ty, out);
+    }
+    for variant in &t.variants {
+        referenced_models(&variant.ty, out);
     }
 }
 

@@ -506,7 +506,7 @@ struct OperationBuilder<'a> {
     spec: Option<&'a spec::OperationSpec>,
     types: BTreeMap<String, NamedType>,
     /// Where each named type was first defined, to report a clash at the second definition.
-    origins: BTreeMap<String, (spec::Span, String)>,
+    origins: BTreeMap<String, spec::Span>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -541,7 +541,6 @@ impl<'a> OperationBuilder<'a> {
         let response: Vec<Field> = op.response.iter().map(|f| self.field(f, Side::Response, &f.name.value)).collect();
         let rules = op.rules.iter().map(|r| rule(r, &params)).collect();
         let pagination = op.pagination.as_ref().and_then(|p| pagination(p, &params, &response));
-        self.models_not_shadowed(&params, &response);
         Operation {
             wire_name: op.name.value.clone(),
             module: names::rust_field_name(&type_prefix),
@@ -557,29 +556,6 @@ impl<'a> OperationBuilder<'a> {
             errors: op.errors.iter().map(error_case).collect(),
             types: self.types,
             pagination,
-        }
-    }
-
-    /// The models an operation uses are imported into its module by name, so no inline type of the operation
-    /// may have the same name.
-    fn models_not_shadowed(&mut self, params: &[Field], response: &[Field]) {
-        let mut used = Vec::new();
-        for f in params.iter().chain(response) {
-            model_refs(&f.ty, &self.types, &mut used);
-        }
-        used.sort();
-        used.dedup();
-        for name in used {
-            let Some((span, top)) = self.origins.get(&name) else { continue };
-            let message = format!(
-                "the inline type `{name}` has the name of the model `{name}` the operation also uses; \
-                 set `type_name` on the inline type"
-            );
-            let mut diagnostic = Diagnostic::new(self.file, *span, message).parameter(top);
-            if let Some(op) = self.operation {
-                diagnostic = diagnostic.operation(op);
-            }
-            self.diagnostics.push(diagnostic);
         }
     }
 
@@ -671,7 +647,7 @@ impl<'a> OperationBuilder<'a> {
                 }
             }
         }
-        if let Some((first, _)) = self.origins.get(&name) {
+        if let Some(first) = self.origins.get(&name) {
             let mut diagnostic = Diagnostic::new(
                 self.file,
                 t.span,
@@ -686,7 +662,7 @@ impl<'a> OperationBuilder<'a> {
             }
             self.diagnostics.push(diagnostic);
         } else {
-            self.origins.insert(name.clone(), (t.span, top.to_owned()));
+            self.origins.insert(name.clone(), t.span);
             self.types.insert(
                 name.clone(),
                 NamedType {
