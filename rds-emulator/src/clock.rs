@@ -68,6 +68,11 @@ impl Clock {
         inner.offset = inner.offset.saturating_add(by);
     }
 
+    /// Everything advanced so far.
+    pub fn advanced(&self) -> Duration {
+        self.lock().offset
+    }
+
     /// How the clock moves.
     pub fn mode(&self) -> ClockMode {
         self.lock().mode

@@ -45,4 +45,15 @@ impl Counters {
     pub(crate) fn processed_count(&self, action: &str) -> usize {
         self.get(action).processed
     }
+
+    /// Every Action seen so far with its (received, processed) counts, by name.
+    pub(crate) fn snapshot(&self) -> std::collections::BTreeMap<String, (usize, usize)> {
+        let all = self.by_action.lock().unwrap_or_else(PoisonError::into_inner);
+        all.iter().map(|(action, count)| (action.clone(), (count.received, count.processed))).collect()
+    }
+
+    /// Forgets every count.
+    pub(crate) fn clear(&self) {
+        self.by_action.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
 }

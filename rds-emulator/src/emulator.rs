@@ -2,6 +2,7 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use crate::demo;
 use crate::faults::Faults;
 use crate::pipeline::Shared;
 use crate::server;
-use crate::state::State;
+use crate::state::{State, StateError};
 
 /// Settings of an emulator before it listens.
 ///
@@ -30,12 +31,20 @@ use crate::state::State;
 pub struct Emulator {
     state: State,
     clock_mode: ClockMode,
+    save_path: Option<PathBuf>,
 }
 
 impl Emulator {
     /// An emulator of `state`, with a manual clock.
     pub fn new(state: State) -> Self {
-        Emulator { state, clock_mode: ClockMode::Manual }
+        Emulator { state, clock_mode: ClockMode::Manual, save_path: None }
+    }
+
+    /// Where [`EmulatorHandle::save`] and the control API's `POST /_emulator/state/save` write the state
+    /// (atomically, see [`State::save`]). Without it, saving is refused.
+    pub fn save_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.save_path = Some(path.into());
+        self
     }
 
     /// How the emulator clock moves (default [`ClockMode::Manual`]).
@@ -60,7 +69,7 @@ impl Emulator {
         self.state.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(self.state, Clock::new(self.clock_mode)));
+        let shared = Arc::new(Shared::new(self.state, Clock::new(self.clock_mode), self.save_path));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         Ok(EmulatorHandle { addr, shared, stop, task: Some(task) })
@@ -139,6 +148,21 @@ impl EmulatorHandle {
     /// Runs `f` on the live state (to add an instance, break a precondition, …) and returns what it returns.
     pub fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         f(&mut self.shared.state())
+    }
+
+    /// Writes the current state to the path given by [`Emulator::save_path`], atomically, and returns that path.
+    pub fn save(&self) -> Result<&Path, StateError> {
+        let path = self.shared.save_path.as_deref().ok_or_else(|| {
+            StateError::Invalid("the emulator has no file to save its state to (Emulator::save_path)".into())
+        })?;
+        self.state().save(path)?;
+        Ok(path)
+    }
+
+    /// Back to the demo state (keeping the current `settings`), with no faults and no counts: what the control
+    /// API's `POST /_emulator/reset` does.
+    pub fn reset(&self) {
+        self.shared.reset();
     }
 
     /// The first AccessKey pair of `account`.

@@ -144,13 +144,21 @@ impl ApiError {
         )
     }
 
-    /// `UnsupportedOperation` (400, chosen): the Action is in the rds-api specs but the emulator has no
-    /// behaviour for it.
-    pub fn unsupported_operation(action: &str) -> Self {
+    /// `UnsupportedOperation` (400, chosen): the real service has (or had) the Action, but the emulator has no
+    /// behaviour for it. The message names the Action, so it cannot be taken for a misspelt one
+    /// (`InvalidApi.NotFound`).
+    pub(crate) fn unsupported_operation(action: &str, kind: crate::handlers::RealAction) -> Self {
+        let withdrawn = match kind {
+            crate::handlers::RealAction::Current => "",
+            crate::handlers::RealAction::Withdrawn => " (withdrawn from Alibaba Cloud's current SDKs)",
+        };
         Self::new(
             "UnsupportedOperation",
             400,
-            format!("The emulator knows {action} from the specs but does not implement its behaviour."),
+            format!(
+                "{action} is an operation of ApsaraDB RDS (API 2014-08-15){withdrawn}, but rds-emulator does not \
+                 emulate it."
+            ),
         )
     }
 

@@ -216,6 +216,11 @@ impl Faults {
         self.lock().get(action).cloned().unwrap_or_default()
     }
 
+    /// Every active fault, by Action (`"*"` included), each list in the order the faults fire.
+    pub fn all(&self) -> std::collections::BTreeMap<String, Vec<Fault>> {
+        self.lock().iter().map(|(action, faults)| (action.clone(), faults.clone())).collect()
+    }
+
     /// Decides what happens to one request of `action`, using up one firing of each fault that applies:
     /// every latency, and the first fault that changes the answer.
     pub(crate) fn plan(&self, action: &str) -> Plan {

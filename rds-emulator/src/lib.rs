@@ -38,6 +38,7 @@
 
 mod auth;
 pub mod clock;
+mod control;
 mod counters;
 pub mod demo;
 mod emulator;

@@ -1,7 +1,8 @@
-//! `rds-emulator --listen 127.0.0.1:PORT [--state FILE] [--migration-seconds N]`
+//! `rds-emulator [--listen ADDR] [--state FILE [--save-on-exit]] [--migration-seconds N] [--clock real|manual]`
 //!
-//! Serves the demo state (or a YAML state file) with a real-time clock until Ctrl-C. The first three lines
-//! on stdout are fixed, for scripts to parse:
+//! Serves the demo state (or a YAML state file) until Ctrl-C or SIGTERM. A control API (faults, counters, the
+//! clock, the state) answers under `/_emulator/` on the same port. The first three lines on stdout are fixed,
+//! for scripts to parse:
 //!
 //! ```text
 //! rds-emulator listening on http://127.0.0.1:PORT
@@ -15,40 +16,90 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rds_emulator::{ClockMode, Emulator, State};
+use rds_emulator::{demo, ClockMode, Emulator, State};
 
 /// Migration length of the binary when neither the flag nor the state file sets one: short enough to watch.
 const DEFAULT_MIGRATION_SECONDS: u64 = 5;
 
-const USAGE: &str = "usage: rds-emulator [--listen ADDR] [--state FILE] [--migration-seconds N]
+fn usage() -> String {
+    format!(
+        "usage: rds-emulator [--listen ADDR] [--state FILE [--save-on-exit]] [--migration-seconds N]
+                    [--clock real|manual]
+
+A local ApsaraDB RDS endpoint (API 2014-08-15) for tests: point any official Alibaba Cloud SDK at it
+(endpoint 127.0.0.1:PORT, protocol http).
 
   --listen ADDR            address to listen on (default 127.0.0.1:8080; port 0 picks a free one)
   --state FILE             YAML state file (default: the built-in demo state)
-  --migration-seconds N    how long an import takes, in real seconds (default: the state file's
-                           settings.migration_seconds, else 5)";
+  --save-on-exit           on Ctrl-C or SIGTERM, write the state back to --state FILE (atomically)
+  --migration-seconds N    how long an import takes, in emulator seconds (default: the state file's
+                           settings.migration_seconds, else {DEFAULT_MIGRATION_SECONDS})
+  --clock real|manual      real (default): the emulator clock follows the machine's; manual: it stands
+                           still until moved with POST /_emulator/clock/advance
+
+The demo state: account {account}, AccessKey {id} / {secret};
+STS credentials {sts_id} / {sts_secret}, security token {sts_token};
+account {other}: {other_id} / {other_secret}. SQL Server instances {source} and
+{destination} (a healthy pair to import between) and one instance breaking each precondition.
+
+Control API (same port): /_emulator/faults[/ACTION], /_emulator/counters[/ACTION], /_emulator/clock,
+/_emulator/clock/advance, /_emulator/state, /_emulator/state/save, /_emulator/reset.
+Everything is described in rds-emulator/README.md.",
+        account = demo::ACCOUNT,
+        id = demo::ACCESS_KEY_ID,
+        secret = demo::ACCESS_KEY_SECRET,
+        sts_id = demo::STS_ACCESS_KEY_ID,
+        sts_secret = demo::STS_ACCESS_KEY_SECRET,
+        sts_token = demo::STS_SECURITY_TOKEN,
+        other = demo::OTHER_ACCOUNT,
+        other_id = demo::OTHER_ACCESS_KEY_ID,
+        other_secret = demo::OTHER_ACCESS_KEY_SECRET,
+        source = demo::SOURCE,
+        destination = demo::DESTINATION,
+    )
+}
 
 struct Args {
     listen: String,
     state: Option<PathBuf>,
+    save_on_exit: bool,
     migration_seconds: Option<u64>,
+    clock: ClockMode,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut parsed = Args { listen: "127.0.0.1:8080".into(), state: None, migration_seconds: None };
+    let mut parsed = Args {
+        listen: "127.0.0.1:8080".into(),
+        state: None,
+        save_on_exit: false,
+        migration_seconds: None,
+        clock: ClockMode::Real,
+    };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--listen" => parsed.listen = value("--listen")?,
             "--state" => parsed.state = Some(value("--state")?.into()),
+            "--save-on-exit" => parsed.save_on_exit = true,
             "--migration-seconds" => {
                 let text = value("--migration-seconds")?;
                 let seconds =
                     text.parse().map_err(|_| format!("--migration-seconds: not a number of seconds: {text}"))?;
                 parsed.migration_seconds = Some(seconds);
             }
+            "--clock" => {
+                parsed.clock = match value("--clock")?.as_str() {
+                    "real" => ClockMode::Real,
+                    "manual" => ClockMode::Manual,
+                    other => return Err(format!("--clock: real or manual, not {other}")),
+                }
+            }
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other}")),
         }
+    }
+    if parsed.save_on_exit && parsed.state.is_none() {
+        return Err("--save-on-exit needs --state FILE (the file to save to)".into());
     }
     Ok(Some(parsed))
 }
@@ -61,11 +112,11 @@ async fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(Some(args)) => args,
         Ok(None) => {
-            println!("{USAGE}");
+            println!("{}", usage());
             return ExitCode::SUCCESS;
         }
         Err(err) => {
-            eprintln!("rds-emulator: {err}\n{USAGE}");
+            eprintln!("rds-emulator: {err}\n{}", usage());
             return ExitCode::from(2);
         }
     };
@@ -94,7 +145,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .cloned()
         .ok_or("the state has no AccessKey to print")?;
 
-    let handle = Emulator::new(state).clock_mode(ClockMode::Real).listen(args.listen.as_str()).await?;
+    let mut emulator = Emulator::new(state).clock_mode(args.clock);
+    if let Some(path) = &args.state {
+        emulator = emulator.save_path(path);
+    }
+    let handle = emulator
+        .listen(args.listen.as_str())
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", args.listen))?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "rds-emulator listening on {}", handle.endpoint())?;
     writeln!(stdout, "AccessKeyId: {}", key.id)?;
@@ -104,6 +162,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     stop_requested().await?;
     tracing::info!("shutting down");
+    if args.save_on_exit {
+        let path = handle.save()?;
+        tracing::info!(path = %path.display(), "state saved");
+    }
     handle.shutdown().await;
     Ok(())
 }

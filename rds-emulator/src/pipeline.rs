@@ -1,6 +1,7 @@
 //! What happens to one request, independent of HTTP: authenticate, count, apply faults, route, handle,
 //! answer.
 
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -25,17 +26,32 @@ pub(crate) struct Shared {
     pub(crate) clock: Clock,
     pub(crate) faults: Faults,
     pub(crate) counters: Counters,
+    /// Where the state is saved (the control API's `state/save`, the binary's `--save-on-exit`).
+    pub(crate) save_path: Option<PathBuf>,
 }
 
 impl Shared {
-    pub(crate) fn new(state: State, clock: Clock) -> Self {
+    pub(crate) fn new(state: State, clock: Clock, save_path: Option<PathBuf>) -> Self {
         Shared {
             state: Mutex::new(state),
             nonces: Mutex::new(NonceCache::default()),
             clock,
             faults: Faults::default(),
             counters: Counters::default(),
+            save_path,
         }
+    }
+
+    /// Back to the demo state (keeping the current settings), with no faults and no counts.
+    pub(crate) fn reset(&self) {
+        {
+            let mut state = self.state();
+            let settings = state.settings.clone();
+            *state = State::demo();
+            state.settings = settings;
+        }
+        self.faults.clear_all();
+        self.counters.clear();
     }
 
     /// The state, with every import due by now finished.

@@ -17,6 +17,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::auth::Headers;
+use crate::control;
 use crate::errors::ApiError;
 use crate::handlers::Params;
 use crate::pipeline::{self, Answer, Incoming, Shared};
@@ -102,12 +103,10 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch:
 async fn respond(shared: &Shared, request: Request<Body>) -> Result<Response<Full<Bytes>>, DropConnection> {
     let host = request.headers().get(HOST).and_then(|h| h.to_str().ok()).map(str::to_owned);
     let method = request.method().clone();
-    let answer = match read(request).await {
-        Ok(incoming) => pipeline::handle(shared, incoming).await,
-        Err(error) => {
-            tracing::info!(%method, status = error.status, code = error.code, "unreadable request");
-            Answer::error(&error, pipeline::request_id(), host.as_deref(), None)
-        }
+    let answer = if control::is_control(request.uri().path()) {
+        control::handle(shared, request).await
+    } else {
+        rpc(shared, request, host.as_deref(), &method).await
     };
     match answer {
         Answer::Drop => Err(DropConnection),
@@ -118,6 +117,17 @@ async fn respond(shared: &Shared, request: Request<Body>) -> Result<Response<Ful
         // Holds the request without a word; the client gives up on its own timeout. The task ends when the
         // emulator stops (dropping the handle aborts it; a graceful shutdown cuts it after its drain time).
         Answer::Hang => std::future::pending().await,
+    }
+}
+
+/// An RPC request: read, then run through the pipeline.
+async fn rpc(shared: &Shared, request: Request<Body>, host: Option<&str>, method: &Method) -> Answer {
+    match read(request).await {
+        Ok(incoming) => pipeline::handle(shared, incoming).await,
+        Err(error) => {
+            tracing::info!(%method, status = error.status, code = error.code, "unreadable request");
+            Answer::error(&error, pipeline::request_id(), host, None)
+        }
     }
 }
 

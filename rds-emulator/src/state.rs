@@ -394,10 +394,13 @@ impl State {
         Ok(serde_yaml::to_string(self)?)
     }
 
-    /// Writes the state as YAML to `path`.
+    /// Writes the state as YAML to `path`, atomically: to a temporary file in the same directory first, which
+    /// is flushed to disk (fsync) and then renamed over `path`. A process killed at any moment leaves either the
+    /// old file or the new one, never a part of one (at worst a stray `.NAME.*.tmp` file beside it).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), StateError> {
         let path = path.as_ref();
-        std::fs::write(path, self.to_yaml()?).map_err(|source| StateError::Io { path: path.to_owned(), source })
+        write_atomically(path, self.to_yaml()?.as_bytes())
+            .map_err(|source| StateError::Io { path: path.to_owned(), source })
     }
 
     /// How long an import runs on the emulator clock.
@@ -515,6 +518,34 @@ impl Account {
     pub fn instance_mut(&mut self, id: &str) -> Option<&mut Instance> {
         self.instances.iter_mut().find(|i| i.id == id)
     }
+}
+
+/// Writes `bytes` to a new temporary file beside `path`, fsyncs it, renames it over `path` and fsyncs the
+/// directory, so that `path` always holds a whole file, the old one or the new one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?
+        .to_string_lossy();
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+        return written;
+    }
+    // The rename itself is durable once the directory is synced (Unix; elsewhere a directory cannot be opened).
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }
 
 /// `SystemTime` as an RFC 3339 UTC string with milliseconds (`2024-05-01T10:00:00.000Z`).

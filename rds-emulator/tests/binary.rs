@@ -106,3 +106,192 @@ fn bad_arguments_are_refused() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/state.yaml"));
 }
+
+#[test]
+fn help_names_the_demo_state_its_credentials_and_the_readme() {
+    let output = Command::new(env!("CARGO_BIN_EXE_rds-emulator")).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "demo state",
+        demo::ACCESS_KEY_ID,
+        demo::ACCESS_KEY_SECRET,
+        demo::STS_ACCESS_KEY_ID,
+        demo::STS_ACCESS_KEY_SECRET,
+        demo::STS_SECURITY_TOKEN,
+        demo::SOURCE,
+        demo::DESTINATION,
+        "README",
+        "/_emulator/",
+        "--clock",
+        "--save-on-exit",
+    ] {
+        assert!(help.contains(expected), "--help does not mention {expected}:\n{help}");
+    }
+}
+
+#[test]
+fn a_bind_error_names_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_rds-emulator")).args(["--listen", &addr]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+}
+
+#[test]
+fn save_on_exit_needs_a_state_file() {
+    let output = Command::new(env!("CARGO_BIN_EXE_rds-emulator")).arg("--save-on-exit").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--save-on-exit needs --state FILE"));
+}
+
+/// A control request to the binary: status and JSON body.
+async fn control(
+    endpoint: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<String>,
+) -> (u16, serde_json::Value) {
+    let mut request = reqwest::Client::new().request(method, format!("{endpoint}/_emulator{path}"));
+    if let Some(body) = body {
+        request = request.body(body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, serde_json::from_str(&response.text().await.unwrap()).unwrap())
+}
+
+#[tokio::test]
+async fn a_manual_clock_is_moved_through_the_control_api() {
+    let (_running, lines) = start(&["--listen", "127.0.0.1:0", "--clock", "manual", "--migration-seconds", "60"]);
+    let endpoint = lines[0].strip_prefix("rds-emulator listening on ").unwrap();
+    let (_, clock) = control(endpoint, reqwest::Method::GET, "/clock", None).await;
+    assert_eq!(clock["mode"], "manual");
+    let import = ImportDatabaseBetweenInstancesRequest::builder()
+        .db_instance_id(demo::DESTINATION)
+        .source_db_instance_id(demo::SOURCE)
+        .db_info(DbInfo { db_names: DbNames::Same(vec!["sales".into()]) })
+        .build()
+        .unwrap();
+    let client = client(endpoint, demo::ACCESS_KEY_ID, demo::ACCESS_KEY_SECRET);
+    client.send(&import).await.unwrap();
+    let attribute = DescribeDbInstanceAttributeRequest::builder().db_instance_id(demo::DESTINATION).build().unwrap();
+    let status = |r: rds_api::DescribeDbInstanceAttributeResponse| {
+        r.instances[0].db_instance_status.as_ref().unwrap().to_string()
+    };
+    assert_eq!(status(client.send(&attribute).await.unwrap()), "ImportingFromOthers");
+    let advance = Some(r#"{"seconds": 60}"#.to_owned());
+    assert_eq!(control(endpoint, reqwest::Method::POST, "/clock/advance", advance).await.0, 200);
+    assert_eq!(status(client.send(&attribute).await.unwrap()), "Running");
+}
+
+/// Sends SIGTERM, as `kill` and process supervisors do.
+fn terminate(child: &Child) {
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn save_on_exit_writes_changes_made_through_the_control_api_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.yaml");
+    rds_emulator::State::demo().save(&path).unwrap();
+    let (mut running, lines) =
+        start(&["--listen", "127.0.0.1:0", "--state", path.to_str().unwrap(), "--save-on-exit", "--clock", "manual"]);
+    let endpoint = lines[0].strip_prefix("rds-emulator listening on ").unwrap();
+    let (_, mut state) = control(endpoint, reqwest::Method::GET, "/state", None).await;
+    state["accounts"][0]["instances"][0]["description"] = "changed over HTTP".into();
+    assert_eq!(control(endpoint, reqwest::Method::PUT, "/state", Some(state.to_string())).await.0, 200);
+
+    terminate(&running.0);
+    assert!(running.0.wait().unwrap().success());
+    let saved = rds_emulator::State::load(&path).unwrap();
+    assert_eq!(saved.instance(demo::SOURCE).unwrap().description.as_deref(), Some("changed over HTTP"));
+}
+
+/// Sends `POST /_emulator/state/save` on a plain socket and returns without waiting for the answer.
+fn start_saving(endpoint: &str) -> std::net::TcpStream {
+    use std::io::Write as _;
+    let mut stream = std::net::TcpStream::connect(endpoint.trim_start_matches("http://")).unwrap();
+    stream.write_all(b"POST /_emulator/state/save HTTP/1.1\r\nHost: emulator\r\nContent-Length: 0\r\n\r\n").unwrap();
+    stream
+}
+
+/// Waits until the save shows on disk (a new file in `dir`, or `path` changed), then waits `delay` more.
+fn wait_for_the_write(dir: &std::path::Path, path: &std::path::Path, delay: std::time::Duration) {
+    let before = std::fs::metadata(path).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let others = std::fs::read_dir(dir).unwrap().filter(|e| e.as_ref().unwrap().path() != path).count();
+        let now = std::fs::metadata(path).unwrap();
+        if others > 0 || now.len() != before.len() || now.modified().unwrap() != before.modified().unwrap() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the save never started");
+        std::thread::sleep(std::time::Duration::from_micros(50));
+    }
+    let until = std::time::Instant::now() + delay;
+    while std::time::Instant::now() < until {
+        std::hint::spin_loop();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_killed_while_saving_never_leaves_a_corrupt_state_file() {
+    // A state big enough (several MB of YAML) that writing it takes a while.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.yaml");
+    let mut state = rds_emulator::State::demo();
+    let account = state.account_mut(demo::ACCOUNT).unwrap();
+    account.instances.extend((0..4000).map(|n| {
+        rds_emulator::Instance {
+            description: Some(format!("bulk instance number {n} with a description long enough to weigh something")),
+            databases: (0..3)
+                .map(|d| rds_emulator::Database {
+                    name: format!("db_{d}"),
+                    status: "Running".into(),
+                    size_bytes: 1 << 20,
+                    character_set: "Chinese_PRC_CI_AS".into(),
+                    description: None,
+                })
+                .collect(),
+            ..rds_emulator::Instance::sql_server(format!("rm-bulk-{n:05}"))
+        }
+    }));
+    state.settings.migration_seconds = Some(1);
+    state.save(&path).unwrap();
+
+    let mut last_saved = 1;
+    for generation in 2..=8u64 {
+        let (mut running, lines) = start(&["--listen", "127.0.0.1:0", "--state", path.to_str().unwrap()]);
+        let endpoint = lines[0].strip_prefix("rds-emulator listening on ").unwrap().to_owned();
+        let (_, mut live) = control(&endpoint, reqwest::Method::GET, "/state", None).await;
+        live["settings"]["migration_seconds"] = generation.into();
+        assert_eq!(control(&endpoint, reqwest::Method::PUT, "/state", Some(live.to_string())).await.0, 200);
+
+        if generation == 8 {
+            // The last save completes: the file then holds this generation.
+            assert_eq!(control(&endpoint, reqwest::Method::POST, "/state/save", None).await.0, 200);
+        } else {
+            // The others are cut off by SIGKILL as soon as the write shows on disk, or a little later.
+            let _socket = start_saving(&endpoint);
+            wait_for_the_write(dir.path(), &path, std::time::Duration::from_micros((generation - 2) * 300));
+            running.0.kill().unwrap();
+            running.0.wait().unwrap();
+        }
+        drop(running);
+
+        // Whatever happened, the file is a whole state: the last one saved, or the one being saved.
+        let loaded = rds_emulator::State::load(&path).unwrap_or_else(|e| panic!("generation {generation}: {e}"));
+        assert_eq!(loaded.accounts[0].instances.len(), 4009, "generation {generation}: a part of a state");
+        let on_disk = loaded.settings.migration_seconds;
+        assert!(
+            on_disk == Some(generation) || on_disk == Some(last_saved),
+            "generation {generation}: the file holds {on_disk:?}"
+        );
+        last_saved = on_disk.unwrap_or_default();
+    }
+    assert_eq!(last_saved, 8);
+}

@@ -43,6 +43,34 @@ const TABLE: &[(&str, Handler)] = &[
 /// a handler is `UnsupportedOperation` rather than `InvalidApi.NotFound`.
 const SPEC_ACTIONS: &[&str] = rds_api::operations::ACTIONS;
 
+/// Every Action the real RDS API has or had (`data/rds-actions.txt`: one name a line, `withdrawn` after the
+/// ones current SDKs no longer have, `#` comments). An Action here without a handler is `UnsupportedOperation`
+/// naming it, so a client can tell "not emulated" from a misspelt Action (`InvalidApi.NotFound`).
+const REAL_ACTIONS: &str = include_str!("../../data/rds-actions.txt");
+
+/// Whether the real service has (or had) `action`, and whether it was withdrawn.
+fn real_action(action: &str) -> Option<RealAction> {
+    REAL_ACTIONS.lines().filter(|line| !line.starts_with('#')).find_map(|line| {
+        let mut words = line.split_whitespace();
+        (words.next() == Some(action)).then(|| {
+            if words.next() == Some("withdrawn") {
+                RealAction::Withdrawn
+            } else {
+                RealAction::Current
+            }
+        })
+    })
+}
+
+/// How the real service knows an Action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RealAction {
+    /// In Alibaba's current SDKs.
+    Current,
+    /// Withdrawn from current SDKs, still documented or callable through a generic RPC call.
+    Withdrawn,
+}
+
 /// What a handler works on: the caller's account within the state, and the emulator time.
 pub(crate) struct Ctx<'a> {
     /// The whole state (imports and ImportIds are global).
@@ -93,12 +121,13 @@ pub(crate) fn route(action: &str, version: &str) -> Result<Handler, ApiError> {
     }
 }
 
-/// The error for an Action without a handler: known to the specs, or not at all.
+/// The error for an Action without a handler: an operation of the real service (or of the specs) that the
+/// emulator does not emulate, or no operation at all.
 fn unhandled(action: &str, spec_actions: &[&str]) -> ApiError {
-    if spec_actions.contains(&action) {
-        ApiError::unsupported_operation(action)
-    } else {
-        ApiError::api_not_found(action, rds_api::operations::API_VERSION)
+    match real_action(action) {
+        Some(kind) => ApiError::unsupported_operation(action, kind),
+        None if spec_actions.contains(&action) => ApiError::unsupported_operation(action, RealAction::Current),
+        None => ApiError::api_not_found(action, rds_api::operations::API_VERSION),
     }
 }
 
@@ -120,5 +149,23 @@ mod tests {
         assert_eq!(route("NoSuchAction", "2014-08-15").err().unwrap().code, "InvalidApi.NotFound");
         let err = unhandled("CancelImport", &["CancelImport"]);
         assert_eq!((err.code.as_str(), err.status), ("UnsupportedOperation", 400));
+    }
+
+    #[test]
+    fn the_real_action_list_is_complete_and_well_formed() {
+        let names: Vec<&str> =
+            REAL_ACTIONS.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_whitespace().next()).collect();
+        assert_eq!(names.len(), 423, "413 current and 10 withdrawn operations");
+        for line in REAL_ACTIONS.lines().filter(|l| !l.starts_with('#')) {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert!(matches!(words.as_slice(), [_] | [_, "withdrawn"]), "{line:?}");
+        }
+        assert_eq!(real_action("CreateDatabase"), Some(RealAction::Current));
+        assert_eq!(real_action("ImportDatabaseBetweenInstances"), Some(RealAction::Withdrawn));
+        assert_eq!(real_action("CreateDatabse"), None);
+        // Every operation of the specs is a real one.
+        for action in SPEC_ACTIONS {
+            assert!(real_action(action).is_some(), "{action}");
+        }
     }
 }

@@ -120,6 +120,13 @@ impl Raw {
         self
     }
 
+    /// Sends `name` twice: `query_value` in the query and `body_value` in the form body.
+    pub fn query_and_body_param(mut self, name: &str, query_value: &str, body_value: &str) -> Self {
+        self.query.insert(name.into(), query_value.into());
+        self.body.insert(name.into(), body_value.into());
+        self
+    }
+
     /// Removes a parameter from the query and the body.
     pub fn without(mut self, name: &str) -> Self {
         self.query.remove(name);
@@ -141,10 +148,11 @@ impl Raw {
         self.param("Timestamp", &timestamp(time))
     }
 
-    /// What the client side signs: `METHOD&%2F&enc(canonical query ∪ body)`.
+    /// What the official SDKs sign: `METHOD&%2F&enc(canonical query ∪ body)`, the body's value winning when
+    /// both carry a name (legacy `sign_params.update(body_params)`, Tea `merge(query, body)`).
     pub fn string_to_sign(&self) -> String {
-        let mut signed = self.body.clone();
-        signed.extend(self.query.clone());
+        let mut signed = self.query.clone();
+        signed.extend(self.body.clone());
         signed.remove("Signature");
         let method = if self.method == "GET" { Method::Get } else { Method::Post };
         string_to_sign(method, &canonical_query_string(&signed))
