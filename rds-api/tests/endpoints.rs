@@ -102,9 +102,21 @@ fn invalid_regions_are_refused() {
 
 #[test]
 fn plain_http_to_a_public_host_is_refused_unless_allowed() {
-    for endpoint in
-        ["http://rds.aliyuncs.com", "http://10.0.0.8:8080", "http://[2001:db8::1]", "http://localhost.evil.example"]
-    {
+    // (endpoint as given, the endpoint a client built with `allow_http(true)` uses)
+    for (endpoint, normalized) in [
+        ("http://rds.aliyuncs.com", "http://rds.aliyuncs.com/"),
+        // The scheme's default port, written out or not, is the same endpoint and the same refusal.
+        ("http://rds.aliyuncs.com:80", "http://rds.aliyuncs.com/"),
+        ("http://rds.aliyuncs.com:80/", "http://rds.aliyuncs.com/"),
+        ("HTTP://RDS.ALIYUNCS.COM", "http://rds.aliyuncs.com/"),
+        (" http://rds.aliyuncs.com:80 ", "http://rds.aliyuncs.com/"),
+        ("http://10.0.0.8:8080", "http://10.0.0.8:8080/"),
+        ("http://10.0.0.8", "http://10.0.0.8/"),
+        ("http://[2001:db8::1]", "http://[2001:db8::1]/"),
+        ("http://[2001:db8::1]:80", "http://[2001:db8::1]/"),
+        ("http://localhost.evil.example", "http://localhost.evil.example/"),
+        ("http://localhost.evil.example:80", "http://localhost.evil.example/"),
+    ] {
         let err = builder().endpoint(endpoint).build().unwrap_err();
         assert!(matches!(&err, BuildError::InsecureEndpoint { endpoint: shown } if shown == endpoint), "{err:?}");
         assert!(err.to_string().contains("allow_http(true)"), "{err}");
@@ -114,27 +126,37 @@ fn plain_http_to_a_public_host_is_refused_unless_allowed() {
         ));
 
         let client = builder().endpoint(endpoint).allow_http(true).build().unwrap();
-        assert!(client.endpoint().starts_with("http://"), "{}", client.endpoint());
+        assert_eq!(client.endpoint(), normalized, "{endpoint:?}");
     }
 }
 
 #[test]
 fn plain_http_to_loopback_is_allowed() {
-    for endpoint in [
-        "http://127.0.0.1:8080",
-        "http://127.0.0.1:9/",
-        "http://127.1.2.3",
-        "http://[::1]:8080",
-        "http://localhost:8080",
+    for (endpoint, normalized) in [
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/"),
+        ("http://127.0.0.1:9/", "http://127.0.0.1:9/"),
+        ("http://127.0.0.1", "http://127.0.0.1/"),
+        ("http://127.0.0.1:80", "http://127.0.0.1/"),
+        ("http://127.1.2.3", "http://127.1.2.3/"),
+        ("http://[::1]:8080", "http://[::1]:8080/"),
+        ("http://[::1]", "http://[::1]/"),
+        ("http://localhost:8080", "http://localhost:8080/"),
+        ("http://localhost", "http://localhost/"),
     ] {
         let client = builder().endpoint(endpoint).build().unwrap_or_else(|e| panic!("{endpoint}: {e}"));
-        assert!(client.endpoint().starts_with("http://"), "{}", client.endpoint());
+        assert_eq!(client.endpoint(), normalized, "{endpoint:?}");
     }
 }
 
 #[test]
 fn https_needs_no_permission() {
-    for endpoint in ["https://rds.aliyuncs.com", "https://127.0.0.1:8443", "https://rds.example.com:8443/base/"] {
-        assert!(builder().endpoint(endpoint).build().is_ok(), "{endpoint}");
+    for (endpoint, normalized) in [
+        ("https://rds.aliyuncs.com", "https://rds.aliyuncs.com/"),
+        ("https://rds.aliyuncs.com:443", "https://rds.aliyuncs.com/"),
+        ("https://127.0.0.1:8443", "https://127.0.0.1:8443/"),
+        ("https://rds.example.com:8443/base/", "https://rds.example.com:8443/base/"),
+    ] {
+        let client = builder().endpoint(endpoint).build().unwrap_or_else(|e| panic!("{endpoint}: {e}"));
+        assert_eq!(client.endpoint(), normalized, "{endpoint:?}");
     }
 }
