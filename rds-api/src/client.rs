@@ -665,6 +665,20 @@ impl Client {
     /// applied. Every attempt is signed anew (fresh nonce and timestamp). The error of the last attempt says
     /// how many were made ([`Error::attempts`]).
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Response, Error<O::ErrorCode>> {
+        self.send_attempts(op).await.map(|(response, _)| response)
+    }
+
+    /// Like [`send`](Self::send), and also returns the answer's body as the service sent it (JSON), for tools
+    /// that print or filter the service's own document (a command-line client). The body is returned only when
+    /// it decoded into `O::Response`, so it is exactly what the typed response was read from.
+    pub async fn send_with_body<O: Operation>(&self, op: &O) -> Result<(O::Response, String), Error<O::ErrorCode>> {
+        self.send_attempts(op).await.map(|(response, body)| {
+            // serde_json accepted it, so it is UTF-8.
+            (response, String::from_utf8(body).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        })
+    }
+
+    async fn send_attempts<O: Operation>(&self, op: &O) -> Result<(O::Response, Vec<u8>), Error<O::ErrorCode>> {
         let policy = self.inner.retry;
         let mut attempt: u32 = 1;
         loop {
@@ -792,11 +806,14 @@ impl Client {
         prepared: &PreparedRequest,
     ) -> Result<O::Response, Error<O::ErrorCode>> {
         debug_assert_eq!(prepared.action(), O::ACTION, "a prepared request is sent with its own operation type");
-        self.attempt::<O>(prepared).await
+        self.attempt::<O>(prepared).await.map(|(response, _)| response)
     }
 
-    /// One attempt: sends `prepared` once and decodes the answer.
-    async fn attempt<O: Operation>(&self, prepared: &PreparedRequest) -> Result<O::Response, Error<O::ErrorCode>> {
+    /// One attempt: sends `prepared` once and decodes the answer; also returns the body it was decoded from.
+    async fn attempt<O: Operation>(
+        &self,
+        prepared: &PreparedRequest,
+    ) -> Result<(O::Response, Vec<u8>), Error<O::ErrorCode>> {
         let raw = self.exchange(prepared).await?;
         // The token this request carried: the credentials' or the operation's own `SecurityToken`.
         let token = prepared.security_token.as_deref();
@@ -807,7 +824,7 @@ impl Client {
             return Err(Error::Response(raw.response_error(O::ACTION, &reason, token)));
         }
         if (200..300).contains(&raw.status) {
-            serde_json::from_slice::<O::Response>(&raw.body).map_err(|err| {
+            let decoded = serde_json::from_slice::<O::Response>(&raw.body).map_err(|err| {
                 let reason = if err.is_syntax() || err.is_eof() {
                     format!("the body is not JSON: {err}")
                 } else {
@@ -815,7 +832,8 @@ impl Client {
                     format!("could not decode {} response{at}: {err}", O::ACTION)
                 };
                 Error::Response(raw.response_error(O::ACTION, &reason, token))
-            })
+            })?;
+            Ok((decoded, raw.body))
         } else {
             match serde_json::from_slice::<ErrorBody>(&raw.body) {
                 Ok(ErrorBody { code: Some(code), message, request_id, host_id, recommend }) => {

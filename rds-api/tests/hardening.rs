@@ -348,3 +348,11 @@ async fn the_waiter_stops_at_once_on_a_success_it_cannot_read() {
     // One poll of each instance, no more.
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn send_with_body_returns_the_document_the_response_was_read_from() {
+    let server = TestServer::start(CannedResponse::json(200, ATTRIBUTE_BODY)).await;
+    let (response, body) = client(&server.url()).send_with_body(&attribute()).await.unwrap();
+    assert_eq!(body, ATTRIBUTE_BODY);
+    assert_eq!(response.request_id, "R3");
+}
