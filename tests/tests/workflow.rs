@@ -9,7 +9,7 @@ use emulated::{client, emulator, import, renamed};
 use rds_api::describe_db_instance_attribute::InstanceStatus;
 use rds_api::import_database_between_instances::DbNames;
 use rds_api::workflow::{self, Outcome, Progress, Requirement, Role, WaitError, Waiter};
-use rds_api::{Client, Credentials};
+use rds_api::{Client, Credentials, Error, Rule};
 use rds_emulator::{demo, EmulatorHandle, Fault};
 
 /// Longer than the demo state's migrations (30 s of emulator clock).
@@ -90,47 +90,61 @@ async fn each_broken_precondition_fails_its_own_line_with_evidence() {
             import(demo::DESTINATION, demo::STOPPED, sales()),
             Requirement::Running,
             "source rm-demo-stopped: DBInstanceStatus Stopped",
+            Some("IncorrectDBInstanceState"),
         ),
-        (import(demo::DESTINATION, demo::MYSQL, sales()), Requirement::SqlServer, "source rm-demo-mysql: Engine MySQL"),
+        (
+            import(demo::DESTINATION, demo::MYSQL, sales()),
+            Requirement::SqlServer,
+            "source rm-demo-mysql: Engine MySQL",
+            Some("IncorrectDBInstanceType"),
+        ),
         (
             import(demo::DESTINATION, demo::SHARED, sales()),
             Requirement::InstanceFamily,
             "source rm-demo-shared: DBInstanceClassType x",
+            Some("IncorrectDBInstanceType"),
         ),
         (
             import(demo::DESTINATION, demo::SQLSERVER_2017_EE, sales()),
             Requirement::NotSqlServer2017Ee,
             "source rm-demo-2017ee: EngineVersion 2017_ent",
+            Some("IncorrectEngineVersion"),
         ),
         (
             import(demo::DESTINATION, demo::LOCKED, sales()),
             Requirement::Unlocked,
             "source rm-demo-locked: LockMode ManualLock",
+            Some("IncorrectDBInstanceLockMode"),
         ),
         (
             import(demo::FULL, demo::SOURCE, sales()),
             Requirement::EnoughStorage,
             "destination rm-demo-full: DBInstanceStorage 10 GB, DiskUsed 9663676416 B, 1.0 GiB free; \
              source rm-demo-source: DiskUsed 8589934592 B; 1.0 GiB free is not larger than 8.0 GiB used",
+            Some("InsufficientStorage"),
         ),
         (
             import(demo::DESTINATION, demo::BUSY_DB, sales()),
             Requirement::SourceDatabasesRunning,
             "source rm-demo-busy-db: sales Creating (databases: sales, inventory)",
+            Some("InvalidDBName.NotFound"),
         ),
         (
             import(demo::DESTINATION, demo::SOURCE, DbNames::Same(vec!["nope".into()])),
             Requirement::SourceDatabasesRunning,
             "source rm-demo-source: nope missing (databases: sales, inventory)",
+            Some("InvalidDBName.NotFound"),
         ),
         (
             import(demo::DESTINATION, demo::SOURCE, renamed(&[("sales", "archive")])),
             Requirement::DestinationNamesFree,
             "destination rm-demo-destination: archive already taken (databases: archive)",
+            Some("InvalidDBName.Duplicate"),
         ),
-        (same, Requirement::DistinctInstances, "source and destination are both rm-demo-source"),
+        // The client's own validation refuses equal IDs before the service could (`differ` rule).
+        (same, Requirement::DistinctInstances, "source and destination are both rm-demo-source", None),
     ];
-    for (request, requirement, evidence) in cases {
+    for (request, requirement, evidence, refusal) in cases {
         let report = workflow::preflight(&client, &request).await;
         assert!(!report.passed(), "{report}");
         let problems: Vec<_> = report.problems().map(|check| check.requirement).collect();
@@ -138,7 +152,29 @@ async fn each_broken_precondition_fails_its_own_line_with_evidence() {
         let check = report.check(requirement).unwrap();
         assert_eq!(check.outcome, Outcome::Failed);
         assert!(check.evidence.contains(evidence), "{requirement:?}: {:?} lacks {evidence:?}", check.evidence);
-        assert!(client.send(&request).await.is_err(), "the service agrees: {requirement:?}");
+        let received = emulator.requests("ImportDatabaseBetweenInstances");
+        let err = client.send(&request).await.expect_err(&format!("{requirement:?} is refused"));
+        match refusal {
+            // The service agrees, for the same reason.
+            Some(code) => {
+                let service = err.service_error().unwrap_or_else(|| panic!("{requirement:?}: {err:?}"));
+                assert_eq!(service.code, code, "{requirement:?}: {err:?}");
+                // With the status the spec documents for that code.
+                assert_eq!(Some(service.status), service.kind.documented_status(), "{requirement:?}: {err:?}");
+                assert_eq!(emulator.requests("ImportDatabaseBetweenInstances"), received + 1, "{requirement:?}");
+            }
+            None => {
+                let Error::Validation(validation) = &err else { panic!("{requirement:?}: {err:?}") };
+                assert!(
+                    validation
+                        .violations
+                        .iter()
+                        .any(|v| v.parameter == "SourceDBInstanceId" && matches!(v.rule, Rule::Differ { .. })),
+                    "{requirement:?}: {validation:?}"
+                );
+                assert_eq!(emulator.requests("ImportDatabaseBetweenInstances"), received, "nothing was sent");
+            }
+        }
     }
     assert_eq!(emulator.processed("ImportDatabaseBetweenInstances"), 0);
 }
