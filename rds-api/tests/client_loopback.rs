@@ -6,6 +6,9 @@ mod support;
 // description without `rds_api::signing`: a signature checked with it cannot agree with a bug of the signer.
 #[path = "../../tests/src/signature.rs"]
 mod independent;
+// A loopback port kept bound (not listening) for the whole test, so no other test's server can take it.
+#[path = "../../tests/tests/ports/mod.rs"]
+mod ports;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -723,8 +726,8 @@ async fn success_json_of_the_wrong_shape_is_a_response_error() {
 
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
-    let addr = support::unused_local_addr().await;
-    let token_client = client(&format!("http://{addr}"), Credentials::new(AK, SECRET).with_security_token(TOKEN));
+    let closed = ports::ReservedPort::new();
+    let token_client = client(&closed.endpoint(), Credentials::new(AK, SECRET).with_security_token(TOKEN));
     let err = token_client.send(&import()).await.unwrap_err();
     let Error::Transport(transport) = &err else {
         panic!("expected a transport error, got {err:?}");
