@@ -56,13 +56,27 @@ fn jobs(root: &Path) -> Vec<Job> {
     ]
 }
 
+/// Generates (or checks) `rds-cli/src/generated/commands.rs`, the command table of the `rds` tool, from the
+/// same model as the client's code.
+fn cli_table(root: &Path, mode: Mode) -> Result<codegen::Outcome, codegen::Error> {
+    let set = codegen::load::load_dir(&root.join("api-specs")).map_err(codegen::Error::Specs)?;
+    let api = codegen::model::build(&set).map_err(codegen::Error::Specs)?;
+    let out = root.join("rds-cli/src/generated");
+    codegen::output::sync_dir(&out, &codegen::emit::cli::emit(&api), mode).map_err(|e| codegen::Error::Io(out, e))
+}
+
 /// Runs every job; returns the report, as an error when a spec is bad or (in check mode) code is stale.
 fn codegen_all(root: &Path, mode: Mode) -> Result<String, String> {
     let mut report = String::new();
     let mut failed = false;
-    for job in jobs(root) {
+    let runs = jobs(root).into_iter().map(|job| {
         let shown = job.specs.strip_prefix(root).unwrap_or(&job.specs).display().to_string();
-        match job.run(mode) {
+        (shown, job.run(mode))
+    });
+    // The command table of the `rds` tool, from the product's specs.
+    let cli = std::iter::once_with(|| ("api-specs (rds-cli)".to_owned(), cli_table(root, mode)));
+    for (shown, result) in runs.chain(cli) {
+        match result {
             Ok(outcome) if outcome.is_clean() => report.push_str(&format!("{shown}: up to date\n")),
             Ok(outcome) => {
                 failed |= mode == Mode::Check;
@@ -119,6 +133,7 @@ mod tests {
         for dir in [
             "api-specs",
             "rds-api/src/generated",
+            "rds-cli/src/generated",
             "tests/fixtures/specs",
             "tests/src/fixture_api",
             "tests/fixtures/edge-specs",
@@ -135,6 +150,7 @@ mod tests {
         let report = codegen_all(root.path(), Mode::Check).unwrap_err();
         assert!(report.contains("stale or missing: ") && report.contains("describe_regions.rs"), "{report}");
         assert!(report.contains("generated/mod.rs"), "{report}");
+        assert!(report.contains("rds-cli/src/generated/commands.rs"), "the CLI's table is stale too: {report}");
         assert!(!root.path().join("rds-api/src/generated/describe_regions.rs").exists());
 
         codegen_all(root.path(), Mode::Write).unwrap();

@@ -1,5 +1,6 @@
 //! Emits Rust from the model: one file per operation plus `mod.rs`, built as tokens and printed by prettyplease.
 
+pub mod cli;
 mod docs;
 mod errors;
 mod paginate;
