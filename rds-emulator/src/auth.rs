@@ -15,7 +15,7 @@
 //!     Signature        = hex( HMAC-SHA256( key = secret, StringToSign ) )
 //! ```
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
@@ -95,32 +95,37 @@ pub fn parse_timestamp(text: &str) -> Option<SystemTime> {
     humantime::parse_rfc3339(text).ok()
 }
 
-/// Nonces seen in the last [`SKEW_WINDOW`], per AccessKey ID.
+/// Nonces of accepted requests, per AccessKey ID, each kept for as long as its request could be replayed.
 ///
-/// A nonce older than the window cannot come back: its request's `Timestamp` would be expired too.
+/// A request is accepted while its `Timestamp` is within [`SKEW_WINDOW`] of the machine's clock, so one dated
+/// up to 15 minutes ahead stays valid until 15 minutes after its timestamp, up to 30 minutes after it arrived.
+/// Its nonce is therefore kept until its own timestamp leaves the window (`Timestamp + SKEW_WINDOW`), not for a
+/// fixed time after receipt.
 #[derive(Debug, Default)]
 pub struct NonceCache {
     seen: HashSet<(String, String)>,
-    by_age: VecDeque<(SystemTime, (String, String))>,
+    /// `(forget after, key)`, soonest first.
+    by_expiry: BTreeSet<(SystemTime, (String, String))>,
 }
 
 impl NonceCache {
-    /// Records `nonce` for `access_key_id` at `now`; `false` if it was already recorded within the window.
-    pub fn insert(&mut self, access_key_id: &str, nonce: &str, now: SystemTime) -> bool {
-        while let Some((at, _)) = self.by_age.front() {
-            if now.duration_since(*at).is_ok_and(|age| age > SKEW_WINDOW) {
-                if let Some((_, key)) = self.by_age.pop_front() {
-                    self.seen.remove(&key);
-                }
-            } else {
+    /// Records `nonce` for `access_key_id`, sent at `sent_at` and received at `now`; `false` if it is still
+    /// remembered from an earlier request.
+    pub fn insert(&mut self, access_key_id: &str, nonce: &str, sent_at: SystemTime, now: SystemTime) -> bool {
+        while let Some((forget_after, _)) = self.by_expiry.first() {
+            if *forget_after >= now {
                 break;
+            }
+            if let Some((_, key)) = self.by_expiry.pop_first() {
+                self.seen.remove(&key);
             }
         }
         let key = (access_key_id.to_owned(), nonce.to_owned());
         if !self.seen.insert(key.clone()) {
             return false;
         }
-        self.by_age.push_back((now, key));
+        // Past this instant the request's timestamp is expired, so the nonce cannot come back.
+        self.by_expiry.insert((sent_at.max(now) + SKEW_WINDOW, key));
         true
     }
 }
@@ -176,7 +181,7 @@ pub fn authenticate(
     if !signature_matches(key.secret, &expected, provided) {
         return Err(ApiError::signature_mismatch(&expected));
     }
-    if !nonces.insert(access_key_id, nonce, now) {
+    if !nonces.insert(access_key_id, nonce, sent_at, now) {
         return Err(ApiError::nonce_used());
     }
     Ok(Caller { account: key.account.to_owned(), access_key_id: access_key_id.to_owned() })
@@ -426,7 +431,7 @@ pub fn authenticate_v3(
     if !signature_v3_matches(key.secret, &expected, authorization.signature) {
         return Err(ApiError::signature_mismatch_v3(&expected, &canonical));
     }
-    if !nonces.insert(access_key_id, nonce, now) {
+    if !nonces.insert(access_key_id, nonce, sent_at, now) {
         return Err(ApiError::nonce_used());
     }
     Ok(Caller { account: key.account.to_owned(), access_key_id: access_key_id.to_owned() })
@@ -613,10 +618,52 @@ mod tests {
     fn nonces_are_remembered_per_key_for_the_window() {
         let mut cache = NonceCache::default();
         let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        assert!(cache.insert("ak", "n1", t0));
-        assert!(!cache.insert("ak", "n1", t0 + Duration::from_secs(60)));
-        assert!(cache.insert("other", "n1", t0));
+        assert!(cache.insert("ak", "n1", t0, t0));
+        assert!(!cache.insert("ak", "n1", t0, t0 + Duration::from_secs(60)));
+        assert!(cache.insert("other", "n1", t0, t0));
         // Past the window the old entry is forgotten.
-        assert!(cache.insert("ak", "n1", t0 + SKEW_WINDOW + Duration::from_secs(1)));
+        assert!(cache.insert("ak", "n1", t0, t0 + SKEW_WINDOW + Duration::from_secs(1)));
+    }
+
+    /// The V1 parameters of a DescribeDatabases request of the demo key, dated `sent_at`, signed.
+    fn signed_v1(sent_at: SystemTime, nonce: &str) -> BTreeMap<String, String> {
+        let mut params: BTreeMap<String, String> = [
+            ("Action", "DescribeDatabases"),
+            ("Version", "2014-08-15"),
+            ("AccessKeyId", crate::demo::ACCESS_KEY_ID),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureVersion", "1.0"),
+            ("SignatureNonce", nonce),
+            ("DBInstanceId", crate::demo::SOURCE),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        params.insert("Timestamp".into(), humantime::format_rfc3339_seconds(sent_at).to_string());
+        let sts = string_to_sign("POST", &params);
+        params.insert("Signature".into(), signature(crate::demo::ACCESS_KEY_SECRET, &sts));
+        params
+    }
+
+    #[test]
+    fn a_request_dated_ahead_cannot_be_replayed_while_its_timestamp_is_valid() {
+        let state = State::demo();
+        let mut nonces = NonceCache::default();
+        let received = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        // Dated 14 minutes ahead: accepted, and valid until 29 minutes after it arrived.
+        let ahead = signed_v1(received + Duration::from_secs(14 * 60), "nonce-ahead");
+        authenticate(&state, &mut nonces, "POST", &ahead, received).unwrap();
+        for minutes in [1, 15, 16, 28] {
+            let replayed_at = received + Duration::from_secs(minutes * 60);
+            let err = authenticate(&state, &mut nonces, "POST", &ahead, replayed_at).unwrap_err();
+            assert_eq!(err.code, "SignatureNonceUsed", "replayed {minutes} minutes after receipt");
+        }
+        // Once the timestamp itself has left the window, the request is expired anyway.
+        let late = received + Duration::from_secs(30 * 60);
+        let err = authenticate(&state, &mut nonces, "POST", &ahead, late).unwrap_err();
+        assert_eq!(err.code, "InvalidTimeStamp.Expired");
+        // And its nonce is forgotten then (the memory does not grow forever): a fresh request may reuse it.
+        let fresh = signed_v1(late, "nonce-ahead");
+        authenticate(&state, &mut nonces, "POST", &fresh, late).unwrap();
     }
 }

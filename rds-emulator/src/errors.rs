@@ -172,6 +172,32 @@ impl ApiError {
         Self::new("InvalidParameter", 400, format!("The request body could not be read: {reason}."))
     }
 
+    /// `InvalidParameter` (414, chosen): the request line is longer than the HTTP layer reads (65,534 bytes of
+    /// path and query).
+    pub fn uri_too_long() -> Self {
+        Self::new(
+            "InvalidParameter",
+            414,
+            "The request URI is too long: the path and query string may hold at most 65534 bytes. Send large \
+             parameters in a POST form body (application/x-www-form-urlencoded, up to 1 MiB) instead.",
+        )
+    }
+
+    /// `InvalidParameter` (431, chosen): the request line and headers are larger than the HTTP layer's buffer.
+    pub fn headers_too_large() -> Self {
+        Self::new(
+            "InvalidParameter",
+            431,
+            "The request line and headers are too large: together they may hold at most about 400 KiB, and the \
+             query string at most 65534 bytes. Send large parameters in a POST form body (up to 1 MiB) instead.",
+        )
+    }
+
+    /// `InvalidParameter` (400, chosen): the bytes received are not an HTTP/1.1 request.
+    pub fn malformed_http() -> Self {
+        Self::new("InvalidParameter", 400, "The request is not a well-formed HTTP/1.1 request.")
+    }
+
     /// `UnsupportedHTTPMethod` (405, chosen): only `GET` and `POST` carry RPC requests.
     pub fn method_not_allowed(method: &str) -> Self {
         Self::new("UnsupportedHTTPMethod", 405, format!("The HTTP method {method} is not supported; use GET or POST."))

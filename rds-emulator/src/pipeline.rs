@@ -17,7 +17,7 @@ use crate::migration;
 use crate::state::State;
 
 /// `HostId` of error bodies when the request had no `Host` header.
-const DEFAULT_HOST: &str = "rds.aliyuncs.com";
+pub(crate) const DEFAULT_HOST: &str = "rds.aliyuncs.com";
 
 /// Everything a running emulator shares between its connections and its handle.
 pub(crate) struct Shared {
@@ -71,7 +71,7 @@ pub(crate) struct Incoming {
     pub(crate) path: String,
     /// The URL query parameters alone (V3 signs them, and the body by its hash).
     pub(crate) query: Params,
-    /// Query and form-body parameters (the query wins when both have a name).
+    /// Query and form-body parameters (the body wins when both have a name, as the SDKs sign it).
     pub(crate) params: Params,
     /// Every header by lowercase name (V3 signs some, and carries Action and Version in them).
     pub(crate) headers: auth::Headers,

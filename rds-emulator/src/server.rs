@@ -84,7 +84,7 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch:
         let shared = shared.clone();
         async move { respond(&shared, request).await }
     });
-    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let conn = http1::Builder::new().serve_connection(TokioIo::new(ShapedErrors::new(stream)), service);
     tokio::pin!(conn);
     tokio::select! {
         result = conn.as_mut() => {
@@ -96,6 +96,105 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch:
             conn.as_mut().graceful_shutdown();
             let _ = conn.await;
         }
+    }
+}
+
+/// The connection's bytes, except that hyper's own answers to requests it cannot parse (`414 URI Too Long`
+/// for a request line over 64 KiB, `431` for headers over its buffer, `400` for broken HTTP), which have an
+/// empty body, are replaced by the service's error shape, with a request id.
+///
+/// hyper writes those answers itself, before any service runs, so they can only be recognised on the way
+/// out: a status line of 400, 414 or 431 in a head without `content-type` (every answer of the emulator has
+/// one). hyper closes the connection after them, so the replacement says `connection: close`.
+struct ShapedErrors<S> {
+    inner: S,
+    /// The replacement being written, and how much of it is written.
+    replacing: Option<(Vec<u8>, usize)>,
+}
+
+impl<S> ShapedErrors<S> {
+    fn new(inner: S) -> Self {
+        ShapedErrors { inner, replacing: None }
+    }
+
+    /// The replacement for `written` if it is one of hyper's bare error answers.
+    fn replacement(written: &[u8]) -> Option<Vec<u8>> {
+        let head_end = written.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&written[..head_end]).to_ascii_lowercase();
+        let status: u16 =
+            head.strip_prefix("http/1.1 ").or_else(|| head.strip_prefix("http/1.0 "))?.get(..3)?.parse().ok()?;
+        if head.contains("\r\ncontent-type:") {
+            return None;
+        }
+        let error = match status {
+            414 => ApiError::uri_too_long(),
+            431 => ApiError::headers_too_large(),
+            400 => ApiError::malformed_http(),
+            _ => return None,
+        };
+        let request_id = pipeline::request_id();
+        tracing::info!(request_id, status, code = error.code, "request refused by the HTTP parser");
+        let body = error.body(&request_id, pipeline::DEFAULT_HOST).to_string();
+        let reason = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
+        Some(
+            format!(
+                "HTTP/1.1 {status} {reason}\r\ncontent-type: {JSON}\r\nx-acs-request-id: {request_id}\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes(),
+        )
+    }
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for ShapedErrors<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for ShapedErrors<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        use std::task::Poll;
+        let this = &mut *self;
+        if this.replacing.is_none() {
+            match Self::replacement(buf) {
+                Some(bytes) => this.replacing = Some((bytes, 0)),
+                None => return std::pin::Pin::new(&mut this.inner).poll_write(cx, buf),
+            }
+        }
+        // Write the replacement instead of `buf`; hyper is told `buf` went out once all of it did.
+        while let Some((bytes, done)) = this.replacing.as_mut().filter(|(bytes, done)| *done < bytes.len()) {
+            match std::pin::Pin::new(&mut this.inner).poll_write(cx, &bytes[*done..]) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(std::io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => *done += n,
+                Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 
@@ -174,8 +273,9 @@ async fn read(request: Request<Body>) -> Result<Incoming, ApiError> {
         .to_bytes();
     if is_form {
         for (name, value) in form_urlencoded::parse(&bytes) {
-            // The query wins a clash, as the SDKs that sign query ∪ body assume.
-            params.entry(name.into_owned()).or_insert_with(|| value.into_owned());
+            // The body wins a clash: both official SDK generations merge the body over the query and sign that
+            // (legacy `sign_params.update(body_params)`, Tea `merge(query, body)`).
+            params.insert(name.into_owned(), value.into_owned());
         }
     }
     Ok(Incoming {
