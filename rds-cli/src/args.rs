@@ -125,7 +125,13 @@ fn arity(name: &str) -> Option<Arity> {
 
 /// Reads the global flag `name` (`Some` when it is one; `inline` is the value after `=`), consuming its values
 /// from `args` after `*i`.
-pub fn global(name: &str, inline: Option<&str>, args: &[String], i: &mut usize, g: &mut Globals) -> Option<Result<(), String>> {
+pub fn global(
+    name: &str,
+    inline: Option<&str>,
+    args: &[String],
+    i: &mut usize,
+    g: &mut Globals,
+) -> Option<Result<(), String>> {
     let arity = arity(name)?;
     let value = match arity {
         Arity::Switch => None,
@@ -148,24 +154,60 @@ pub fn global(name: &str, inline: Option<&str>, args: &[String], i: &mut usize, 
     };
     let secs = |v: &str| duration(v).ok_or_else(|| format!("--{name}: {v:?} is not a number of seconds or a duration"));
     let result = match (name, value) {
-        ("quiet", _) => Ok(g.quiet = true),
-        ("dryrun", _) => Ok(g.dryrun = true),
-        ("help", _) => Ok(g.help = true),
-        ("version", _) => Ok(g.version = true),
-        ("profile", Some(v)) => Ok(g.profile = Some(v)),
-        ("region", Some(v)) => Ok(g.region = Some(v)),
-        ("endpoint", Some(v)) => Ok(g.endpoint = Some(v)),
-        ("access-key-id", Some(v)) => Ok(g.access_key_id = Some(v)),
-        ("access-key-secret", Some(v)) => Ok(g.access_key_secret = Some(v)),
-        ("sts-token", Some(v)) => Ok(g.sts_token = Some(v)),
+        ("quiet", _) => {
+            g.quiet = true;
+            Ok(())
+        }
+        ("dryrun", _) => {
+            g.dryrun = true;
+            Ok(())
+        }
+        ("help", _) => {
+            g.help = true;
+            Ok(())
+        }
+        ("version", _) => {
+            g.version = true;
+            Ok(())
+        }
+        ("profile", Some(v)) => {
+            g.profile = Some(v);
+            Ok(())
+        }
+        ("region", Some(v)) => {
+            g.region = Some(v);
+            Ok(())
+        }
+        ("endpoint", Some(v)) => {
+            g.endpoint = Some(v);
+            Ok(())
+        }
+        ("access-key-id", Some(v)) => {
+            g.access_key_id = Some(v);
+            Ok(())
+        }
+        ("access-key-secret", Some(v)) => {
+            g.access_key_secret = Some(v);
+            Ok(())
+        }
+        ("sts-token", Some(v)) => {
+            g.sts_token = Some(v);
+            Ok(())
+        }
         ("read-timeout", Some(v)) => secs(&v).map(|d| g.read_timeout = Some(d)),
         ("connect-timeout", Some(v)) => secs(&v).map(|d| g.connect_timeout = Some(d)),
         ("retry-count", Some(v)) => v
             .parse()
             .map(|n| g.retry_count = Some(n))
             .map_err(|_| format!("--retry-count: {v:?} is not a whole number")),
-        ("method", Some(v)) => Ok(g.method = Some(v.to_ascii_uppercase())),
-        ("cli-query", Some(v)) => Ok(g.cli_query = Some(v)),
+        ("method", Some(v)) => {
+            g.method = Some(v.to_ascii_uppercase());
+            Ok(())
+        }
+        ("cli-query", Some(v)) => {
+            g.cli_query = Some(v);
+            Ok(())
+        }
         _ => Err(format!("--{name} is not understood here")),
     };
     Some(result)
@@ -235,7 +277,10 @@ pub fn leading_globals(args: &[String]) -> Result<(Globals, &[String]), String> 
                 let hint = suggest::nearest(&args[i], GLOBAL_FLAGS.iter().copied())
                     .map(|s| format!("; did you mean {s}?"))
                     .unwrap_or_default();
-                return Err(format!("unknown flag {}{hint} (the action comes first: `rds <Action> --Name value`)", args[i]));
+                return Err(format!(
+                    "unknown flag {}{hint} (the action comes first: `rds <Action> --Name value`)",
+                    args[i]
+                ));
             }
         }
         i += 1;
@@ -266,9 +311,10 @@ pub fn parse_command(command: &'static Command, mut globals: Globals, args: &[St
             i += 1;
             continue;
         }
+        // A value never starts with `--`: that is the next flag, and this one has no value.
         let value = match inline {
             Some(v) => Some(v.to_owned()),
-            None if i + 1 < args.len() => {
+            None if i + 1 < args.len() && !args[i + 1].starts_with("--") => {
                 i += 1;
                 Some(args[i].clone())
             }
@@ -312,11 +358,12 @@ fn take_param(
         problems.push(Problem::new(param.wire, &format!("--{name} needs a value")));
         return;
     };
-    let mut set = |wire: String, value: String, problems: &mut Vec<Problem>| {
-        if params.contains_key(&wire) {
-            problems.push(Problem::new(&wire, "is given more than once"));
-        } else {
-            params.insert(wire, value);
+    let mut set = |wire: String, value: String, problems: &mut Vec<Problem>| match params.entry(wire) {
+        std::collections::btree_map::Entry::Occupied(taken) => {
+            problems.push(Problem::new(taken.key(), "is given more than once"))
+        }
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            slot.insert(value);
         }
     };
     match (&param.kind, index) {
@@ -342,8 +389,8 @@ fn list_items(value: &str) -> Result<Vec<String>, String> {
     if !value.trim_start().starts_with('[') {
         return Ok(vec![value.to_owned()]);
     }
-    let parsed: serde_json::Value =
-        serde_json::from_str(value).map_err(|e| format!("is not a JSON array ({e}); give items as --Name.1 a or '[\"a\",\"b\"]'"))?;
+    let parsed: serde_json::Value = serde_json::from_str(value)
+        .map_err(|e| format!("is not a JSON array ({e}); give items as --Name.1 a or '[\"a\",\"b\"]'"))?;
     let serde_json::Value::Array(items) = parsed else {
         return Err("is not a JSON array".to_owned());
     };
@@ -375,7 +422,10 @@ fn unknown_parameter(command: &Command, name: &str) -> Problem {
     };
     Problem::new(
         name,
-        &format!("--{name} is not a parameter of {}{hint} (`rds {} --help` lists them)", command.action, command.action),
+        &format!(
+            "--{name} is not a parameter of {}{hint} (`rds {} --help` lists them)",
+            command.action, command.action
+        ),
     )
 }
 
@@ -418,7 +468,7 @@ mod tests {
 
     #[test]
     fn global_flags_with_pairs_and_durations() {
-        let (g, rest) = leading_globals(&strings(&[
+        let args = strings(&[
             "--waiter",
             "expr=DBInstanceStatus",
             "to=Running",
@@ -426,8 +476,8 @@ mod tests {
             "--read-timeout",
             "7",
             "DescribeDBInstances",
-        ]))
-        .unwrap();
+        ]);
+        let (g, rest) = leading_globals(&args).unwrap();
         assert_eq!(rest, ["DescribeDBInstances"]);
         let w = g.waiter.unwrap();
         assert_eq!((w.expr.as_str(), w.to.as_str()), ("DBInstanceStatus", "Running"));

@@ -45,7 +45,8 @@ pub fn general() -> String {
         let deprecated = if c.deprecated.is_some() { " (deprecated)" } else { "" };
         let _ = writeln!(text, "  {:<width$}  {}{deprecated}", c.action, c.summary);
     }
-    let _ = writeln!(text, "  {:<width$}  {}", "migrate", "ImportDatabaseBetweenInstances end to end: preflight, import, wait");
+    let migrate = "ImportDatabaseBetweenInstances end to end: preflight, import, wait";
+    let _ = writeln!(text, "  {:<width$}  {migrate}", "migrate");
     text
 }
 
@@ -73,7 +74,12 @@ pub fn command_help(c: &Command) -> String {
         usage.push_str(" [--<Parameter> <value>]...");
     }
     let _ = writeln!(t, "{usage}");
-    let _ = writeln!(t, "Method: {}, {}", c.method, if c.idempotent { "idempotent" } else { "not idempotent (never retried after it may have been applied)" });
+    let _ = writeln!(
+        t,
+        "Method: {}, {}",
+        c.method,
+        if c.idempotent { "idempotent" } else { "not idempotent (never retried after it may have been applied)" }
+    );
     if let Some(paging) = &c.paging {
         let mut styles = Vec::new();
         if let Some(n) = &paging.number {

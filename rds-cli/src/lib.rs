@@ -100,9 +100,8 @@ pub fn main_with(args: &[String]) -> i32 {
 fn unknown_action(name: &str) -> i32 {
     let mut names: Vec<&str> = commands::COMMANDS.iter().flat_map(|c| [c.action, c.kebab]).collect();
     names.extend(["help", "completion", "migrate"]);
-    let hint = suggest::nearest(name, names.iter().copied())
-        .map(|s| format!("; did you mean {s}?"))
-        .unwrap_or_default();
+    let hint =
+        suggest::nearest(name, names.iter().copied()).map(|s| format!("; did you mean {s}?")).unwrap_or_default();
     usage_error(&format!("unknown action {name:?}{hint} (`rds help` lists them)"))
 }
 

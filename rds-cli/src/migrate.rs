@@ -41,7 +41,8 @@ failed, 2 bad command line (nothing sent).
 ";
 
 /// The flags of `rds migrate` itself.
-pub const FLAGS: &[&str] = &["--source", "--destination", "--db", "--yes", "--preflight-only", "--timeout", "--interval"];
+pub const FLAGS: &[&str] =
+    &["--source", "--destination", "--db", "--yes", "--preflight-only", "--timeout", "--interval"];
 
 /// The options of `rds migrate`.
 #[derive(Debug, Default)]
@@ -112,7 +113,8 @@ fn parse(mut globals: Globals, words: &[String]) -> (Options, Globals, Vec<Probl
             Some(Err(message)) => problems.push(Problem::new("", &message)),
             None => {
                 let known = FLAGS.iter().chain(args::GLOBAL_FLAGS).copied();
-                let hint = crate::suggest::nearest(name, known).map(|s| format!("; did you mean {s}?")).unwrap_or_default();
+                let hint =
+                    crate::suggest::nearest(name, known).map(|s| format!("; did you mean {s}?")).unwrap_or_default();
                 problems.push(Problem::new("", &format!("unknown flag --{name}{hint} (`rds help migrate`)")));
             }
         }
@@ -133,7 +135,9 @@ fn parse(mut globals: Globals, words: &[String]) -> (Options, Globals, Vec<Probl
 fn request(o: &Options) -> Result<ImportDatabaseBetweenInstancesRequest, rds_api::ValidationError> {
     let renamed = o.dbs.iter().any(|(_, to)| to.is_some());
     let db_names = if renamed {
-        DbNames::Renamed(o.dbs.iter().map(|(from, to)| (from.clone(), to.clone().unwrap_or_else(|| from.clone()))).collect())
+        DbNames::Renamed(
+            o.dbs.iter().map(|(from, to)| (from.clone(), to.clone().unwrap_or_else(|| from.clone()))).collect(),
+        )
     } else {
         DbNames::Same(o.dbs.iter().map(|(from, _)| from.clone()).collect())
     };

@@ -98,11 +98,8 @@ pub fn table(spec: &TableSpec, value: &Value) -> Result<String, String> {
         Value::Null => Vec::new(),
         other => vec![other],
     };
-    let cols: Vec<Expression> = spec
-        .cols
-        .iter()
-        .map(|c| compile(c).map_err(|e| format!("cols={c}: {e}")))
-        .collect::<Result<_, _>>()?;
+    let cols: Vec<Expression> =
+        spec.cols.iter().map(|c| compile(c).map_err(|e| format!("cols={c}: {e}"))).collect::<Result<_, _>>()?;
     let mut cells: Vec<Vec<String>> = vec![spec.cols.clone()];
     for row in &rows {
         cells.push(cols.iter().map(|c| search(c, row).map(|v| text_of(&v))).collect::<Result<_, _>>()?);

@@ -136,6 +136,7 @@ fn setup<R: Operation + FromParams>(
             ));
         }
     }
+    problems.extend(expression_problems(&inv.globals));
     let request = match R::from_params(&params) {
         Ok(request) if problems.is_empty() => Some(request),
         Ok(_) => None,
@@ -162,6 +163,28 @@ fn setup<R: Operation + FromParams>(
             Err(EXIT_FAILED)
         }
     }
+}
+
+/// The JMESPath expressions of `--cli-query`, `--output` and `--waiter` that do not compile, checked before
+/// anything is sent.
+fn expression_problems(g: &Globals) -> Vec<Problem> {
+    let mut exprs: Vec<(String, &str)> = Vec::new();
+    if let Some(q) = &g.cli_query {
+        exprs.push((format!("--cli-query {q:?}"), q));
+    }
+    if let Some(table) = &g.output {
+        if let Some(rows) = &table.rows {
+            exprs.push((format!("--output rows={rows}"), rows));
+        }
+        exprs.extend(table.cols.iter().map(|c| (format!("--output cols={c}"), c.as_str())));
+    }
+    if let Some(w) = &g.waiter {
+        exprs.push((format!("--waiter expr={}", w.expr), &w.expr));
+    }
+    exprs
+        .into_iter()
+        .filter_map(|(flag, expr)| output::compile(expr).err().map(|why| Problem::new("", &format!("{flag}: {why}"))))
+        .collect()
 }
 
 /// The violations of a validation error as problems, with the nearest allowed value suggested.
@@ -232,7 +255,8 @@ fn profile_region(profile: Option<&str>) -> Option<String> {
             None => root.get("current")?.as_str()?.to_owned(),
         },
     };
-    let profile = root.get("profiles")?.as_array()?.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(&chosen))?;
+    let profile =
+        root.get("profiles")?.as_array()?.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(&chosen))?;
     profile.get("region_id")?.as_str().filter(|r| !r.is_empty()).map(str::to_owned)
 }
 

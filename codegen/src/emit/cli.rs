@@ -222,14 +222,10 @@ fn paging(op: &Operation, p: &Pagination) -> TokenStream {
     let request_wire = |rust: &str| wire_of(&op.params, rust);
     let response_wire = |rust: &str| wire_of(&op.response, rust);
     let items = response_wire(&p.items);
-    let wrapper = op
-        .response
-        .iter()
-        .find(|f| f.rust_name == p.items)
-        .and_then(|f| match &f.ty.shape {
-            Shape::List { wrapper, .. } => wrapper.clone(),
-            _ => None,
-        });
+    let wrapper = op.response.iter().find(|f| f.rust_name == p.items).and_then(|f| match &f.ty.shape {
+        Shape::List { wrapper, .. } => wrapper.clone(),
+        _ => None,
+    });
     let wrapper = option_str(wrapper.as_deref());
     let number = match &p.page_number {
         Some(n) => {
