@@ -323,6 +323,13 @@ impl ApiError {
         )
     }
 
+    /// `InvalidDBName.Format` (400; CreateDatabase's code, message chosen): a destination database name breaks
+    /// the naming rules.
+    pub fn database_name_format(name: &str, why: &str) -> Self {
+        let shown: String = name.chars().take(80).collect();
+        Self::new("InvalidDBName.Format", 400, format!("The database name {shown:?} is not valid: {why}."))
+    }
+
     /// `InvalidDBName.Duplicate` (400): a destination database name is taken.
     pub fn database_duplicate(instance: &str, name: &str) -> Self {
         Self::new("InvalidDBName.Duplicate", 400, format!("The database {name} already exists on {instance}."))

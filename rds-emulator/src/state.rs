@@ -179,6 +179,12 @@ pub struct Instance {
     /// When the instance was created, shown as `CreateTime` by DescribeDBInstances; absent, it is not shown.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "rfc3339_option")]
     pub created_at: Option<SystemTime>,
+    /// The server collation, which decides how database names compare: SQL Server's case-insensitive
+    /// collations (`…_CI_…`) ignore case, so `SALES` names the database `sales`; `…_CS_…` and binary (`…_BIN…`)
+    /// ones do not. Absent: `Chinese_PRC_CI_AS` for SQL Server (the demo instances' collation); other engines
+    /// compare names exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
     /// The instance's databases.
     #[serde(default)]
     pub databases: Vec<Database>,
@@ -238,6 +244,7 @@ impl Instance {
             used_bytes: 0,
             description: None,
             created_at: None,
+            collation: None,
             databases: Vec::new(),
         }
     }
@@ -258,9 +265,38 @@ impl Instance {
         Instance::new(id, "SQLServer", "2019_std_ha", 100)
     }
 
-    /// The database called `name`.
+    /// The database called `name`, compared as the instance's [`collation`](Self::collation) compares names.
+    ///
+    /// ```
+    /// use rds_emulator::{demo, State};
+    ///
+    /// let state = State::demo();
+    /// let source = state.instance(demo::SOURCE).unwrap(); // SQL Server, Chinese_PRC_CI_AS
+    /// assert_eq!(source.database("SALES").unwrap().name, "sales");
+    /// ```
     pub fn database(&self, name: &str) -> Option<&Database> {
-        self.databases.iter().find(|db| db.name == name)
+        self.databases.iter().find(|db| self.same_name(&db.name, name))
+    }
+
+    /// Whether the instance's collation ignores the case of names: a SQL Server collation with `_CI` (the
+    /// default `Chinese_PRC_CI_AS` included).
+    pub fn names_ignore_case(&self) -> bool {
+        match &self.collation {
+            Some(collation) => {
+                let upper = collation.to_ascii_uppercase();
+                upper.contains("_CI_") || upper.ends_with("_CI")
+            }
+            None => self.engine == "SQLServer",
+        }
+    }
+
+    /// Whether `a` and `b` name the same database on this instance.
+    pub fn same_name(&self, a: &str, b: &str) -> bool {
+        if self.names_ignore_case() {
+            a == b || a.to_lowercase() == b.to_lowercase()
+        } else {
+            a == b
+        }
     }
 
     /// Storage capacity minus used storage, in bytes.
@@ -452,9 +488,22 @@ impl State {
             }
             for instance in &account.instances {
                 unique(&mut instances, "instance ID", &instance.id)?;
+                // Names are unique as the instance's collation compares them.
+                let folded: Vec<String> = instance
+                    .databases
+                    .iter()
+                    .map(|db| if instance.names_ignore_case() { db.name.to_lowercase() } else { db.name.clone() })
+                    .collect();
                 let mut databases = HashSet::new();
-                for db in &instance.databases {
-                    unique(&mut databases, &format!("database name on {}", instance.id), &db.name)?;
+                for (db, key) in instance.databases.iter().zip(&folded) {
+                    if !databases.insert(key.as_str()) || db.name.is_empty() {
+                        return Err(StateError::Invalid(format!(
+                            "empty or duplicate database name on {} {:?} (its collation {} case)",
+                            instance.id,
+                            db.name,
+                            if instance.names_ignore_case() { "ignores" } else { "respects" }
+                        )));
+                    }
                 }
             }
         }

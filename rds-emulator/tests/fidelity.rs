@@ -97,3 +97,104 @@ async fn oversized_and_broken_requests_get_the_service_error_shape() {
     let answer = Raw::new("DescribeDatabases").param("DBInstanceId", demo::SOURCE).send(&endpoint).await;
     assert_eq!(answer.status, 200);
 }
+
+const IMPORT: &str = "ImportDatabaseBetweenInstances";
+
+/// An import into the demo destination from the demo source with this `DBInfo`, as sent on the wire.
+async fn import_with(endpoint: &str, db_info: &str) -> common::RawAnswer {
+    Raw::new(IMPORT)
+        .param("DBInstanceId", demo::DESTINATION)
+        .param("SourceDBInstanceId", demo::SOURCE)
+        .param("DBInfo", db_info)
+        .send(endpoint)
+        .await
+}
+
+#[tokio::test]
+async fn destination_database_names_follow_the_naming_rules() {
+    let emulator = demo_emulator().await;
+    let endpoint = emulator.endpoint();
+    let long = "d".repeat(100);
+    for (name, why) in [
+        ("tab\there", "contains '\\t'"),
+        ("quote\"d", "contains '\"'"),
+        ("sp ace", "contains ' '"),
+        (long.as_str(), "100 characters"),
+        ("x", "1 characters"),
+        ("9lives", "start with a letter"),
+        ("trailing_", "end with a letter or a digit"),
+        ("MSDB", "system database"),
+        ("数据库", "contains '数'"),
+    ] {
+        let db_info = serde_json::json!({ "DBNames": { "sales": name } }).to_string();
+        let answer = import_with(&endpoint, &db_info).await;
+        assert_eq!((answer.status, answer.code()), (400, "InvalidDBName.Format"), "{name:?}: {:?}", answer.body);
+        assert!(answer.message().contains(why), "{name:?}: {}", answer.message());
+    }
+    assert!(emulator.state().imports.is_empty());
+    // Capitals, digits, underscores and hyphens are fine.
+    let answer = import_with(&endpoint, r#"{"DBNames":{"sales":"Sales-2024_copy"}}"#).await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+}
+
+#[tokio::test]
+async fn database_names_compare_as_the_instance_collation_does() {
+    let emulator = demo_emulator().await;
+    let endpoint = emulator.endpoint();
+
+    // The demo instances use Chinese_PRC_CI_AS, which ignores case.
+    let answer = import_with(&endpoint, r#"{"DBNames":{"sales":"ARCHIVE"}}"#).await;
+    assert_eq!((answer.status, answer.code()), (400, "InvalidDBName.Duplicate"), "{:?}", answer.body);
+    let answer = import_with(&endpoint, r#"{"DBNames":{"sales":"copy_a","inventory":"COPY_A"}}"#).await;
+    assert_eq!((answer.status, answer.code()), (400, "InvalidParameter"), "{:?}", answer.body);
+    assert!(answer.message().contains("COPY_A"), "{}", answer.message());
+    let listed = Raw::new("DescribeDatabases").param("DBInstanceId", demo::SOURCE).param("DBName", "SALES");
+    let listed = listed.send(&endpoint).await;
+    assert_eq!(listed.body["Databases"]["Database"][0]["DBName"], "sales", "{:?}", listed.body);
+
+    // `SALES` and `INVENTORY` name the source's `sales` and `inventory`; kept names keep the source's spelling.
+    let answer = import_with(&endpoint, r#"{"DBNames":{"SALES":"sales_copy"}}"#).await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    emulator.advance(std::time::Duration::from_secs(30));
+    let answer = import_with(&endpoint, r#"{"DBNames":["INVENTORY"]}"#).await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    emulator.advance(std::time::Duration::from_secs(30));
+    let destination = emulator.state().instance(demo::DESTINATION).unwrap().clone();
+    let names: Vec<&str> = destination.databases.iter().map(|db| db.name.as_str()).collect();
+    assert_eq!(names, ["archive", "sales_copy", "inventory"]);
+
+    // A case-sensitive collation tells `ARCHIVE` from `archive`.
+    emulator.with_state(|state| {
+        state.instance_mut(demo::DESTINATION).unwrap().collation = Some("Latin1_General_CS_AS".into());
+    });
+    let answer = import_with(&endpoint, r#"{"DBNames":{"sales":"ARCHIVE"}}"#).await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+}
+
+#[tokio::test]
+async fn dbinfo_errors_are_told_in_the_service_terms() {
+    let emulator = demo_emulator().await;
+    let endpoint = emulator.endpoint();
+
+    let answer = import_with(&endpoint, "").await;
+    assert_eq!((answer.status, answer.code()), (400, "MissingParameter"), "{:?}", answer.body);
+    assert!(answer.message().contains("\"DBInfo\""), "{}", answer.message());
+
+    for (db_info, expected) in [
+        ("sales", "not JSON"),
+        ("[\"sales\"]", "not an object"),
+        ("{}", "no DBNames"),
+        (r#"{"DBNames":5}"#, "neither an object nor a list"),
+        (r#"{"DBNames":{"sales":1}}"#, "maps \"sales\" to 1"),
+        (r#"{"DBNames":["sales",{"a":"b"}]}"#, "lists {\"a\":\"b\"}"),
+    ] {
+        let answer = import_with(&endpoint, db_info).await;
+        assert_eq!((answer.status, answer.code()), (400, "InvalidParameter"), "{db_info}: {:?}", answer.body);
+        let message = answer.message();
+        assert!(message.contains("DBInfo") && message.contains(expected), "{db_info}: {message}");
+        for internal in ["untagged", "enum", "DbNames", "variant", "serde"] {
+            assert!(!message.contains(internal), "{db_info}: Rust internals in {message}");
+        }
+    }
+    assert_eq!(emulator.processed(IMPORT), 0);
+}

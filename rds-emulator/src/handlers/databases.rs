@@ -15,7 +15,8 @@ pub(super) fn describe_databases(ctx: &mut Ctx<'_>, params: &Params) -> Reply {
     let matching: Vec<_> = instance
         .databases
         .iter()
-        .filter(|db| names.as_ref().is_none_or(|names| names.contains(&db.name.as_str())))
+        // Names compare as the instance's collation does (SQL Server's default ignores case).
+        .filter(|db| names.as_ref().is_none_or(|names| names.iter().any(|name| instance.same_name(&db.name, name))))
         .filter(|db| req.db_status.as_deref().is_none_or(|status| db.status == status))
         .collect();
 

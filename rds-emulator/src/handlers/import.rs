@@ -6,6 +6,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rds_api::import_database_between_instances::DbNames;
 use serde_json::json;
 
+use rds_api::runtime::FromParams;
+use rds_api::Rule;
+
 use super::{decode, Ctx, Params, Reply};
 use crate::errors::ApiError;
 use crate::state::{status, Import, ImportStatus, ImportedDatabase, Instance};
@@ -54,18 +57,115 @@ fn unlocked(i: &Instance) -> Result<(), ApiError> {
     }
 }
 
+/// Longest database name (CreateDatabase's documented rule).
+const MAX_DB_NAME_CHARS: usize = 64;
+/// Shortest database name (idem).
+const MIN_DB_NAME_CHARS: usize = 2;
+/// SQL Server's own databases, which no user database may be called (in any case).
+const SYSTEM_DATABASES: [&str; 6] = ["master", "model", "msdb", "tempdb", "resource", "distribution"];
+
+/// Why `name` cannot be a database name on SQL Server, if it cannot: 2 to 64 characters, letters, digits,
+/// underscores and hyphens, starting with a letter and ending with a letter or a digit (CreateDatabase's
+/// rules; SQL Server keeps the case of a name, so capitals are accepted), and not a system database.
+fn db_name_problem(name: &str) -> Option<String> {
+    let chars = name.chars().count();
+    if !(MIN_DB_NAME_CHARS..=MAX_DB_NAME_CHARS).contains(&chars) {
+        return Some(format!("it is {chars} characters long; a name has {MIN_DB_NAME_CHARS} to {MAX_DB_NAME_CHARS}"));
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
+        return Some(format!(
+            "it contains {bad:?}; a name may contain only letters, digits, underscores (_) and hyphens (-)"
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some("it must start with a letter".into());
+    }
+    if !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some("it must end with a letter or a digit".into());
+    }
+    if SYSTEM_DATABASES.iter().any(|system| system.eq_ignore_ascii_case(name)) {
+        return Some("it is the name of a SQL Server system database".into());
+    }
+    None
+}
+
+/// What is wrong with the text of `DBInfo`, in the service's terms, if anything.
+fn db_info_problem(text: &str) -> Option<String> {
+    const FORM: &str = "DBInfo must be a JSON object such as {\"DBNames\":{\"sales\":\"sales_copy\"}} (each source \
+                        database to its name on the destination) or {\"DBNames\":[\"sales\"]} (same names)";
+    let shown = |value: &serde_json::Value| {
+        let text = value.to_string();
+        if text.chars().count() > 40 {
+            format!("{}…", text.chars().take(40).collect::<String>())
+        } else {
+            text
+        }
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Some(format!("it is not JSON. {FORM}."));
+    };
+    let Some(fields) = value.as_object() else {
+        return Some(format!("it is {}, not an object. {FORM}.", shown(&value)));
+    };
+    match fields.get("DBNames") {
+        None => Some(format!("it has no DBNames. {FORM}.")),
+        Some(serde_json::Value::Array(names)) => names
+            .iter()
+            .find(|name| !name.is_string())
+            .map(|bad| format!("DBNames lists {}, which is not a database name. {FORM}.", shown(bad))),
+        Some(serde_json::Value::Object(pairs)) => pairs
+            .iter()
+            .find(|(_, to)| !to.is_string())
+            .map(|(from, to)| format!("DBNames maps {from:?} to {}, which is not a database name. {FORM}.", shown(to))),
+        Some(other) => Some(format!("DBNames is {}, neither an object nor a list. {FORM}.", shown(other))),
+    }
+}
+
+/// Decodes the request; an empty `DBInfo` is as missing as an absent one, and a `DBInfo` of the wrong shape
+/// is explained in the service's terms rather than the decoder's.
+fn decode_import(params: &Params) -> Result<rds_api::ImportDatabaseBetweenInstancesRequest, ApiError> {
+    let db_info = params.get("DBInfo").map(String::as_str);
+    let mut params = params.clone();
+    if db_info.is_some_and(|text| text.trim().is_empty()) {
+        params.remove("DBInfo");
+    }
+    let problem = db_info.filter(|text| !text.trim().is_empty()).and_then(db_info_problem);
+    let err = match rds_api::ImportDatabaseBetweenInstancesRequest::from_params(&params) {
+        Ok(req) => return Ok(req),
+        Err(err) => err,
+    };
+    let Some(problem) = problem else {
+        return Err(ApiError::from_validation(&err));
+    };
+    if let Some(missing) = err.violations.iter().find(|v| v.rule == Rule::Required) {
+        return Err(ApiError::missing_parameter(&missing.parameter));
+    }
+    let others = err.violations.iter().filter(|v| !v.parameter.starts_with("DBInfo")).map(ToString::to_string);
+    let listed: Vec<String> = std::iter::once(format!("DBInfo: {problem}")).chain(others).collect();
+    Err(ApiError::new(
+        "InvalidParameter",
+        400,
+        format!("The specified parameters are not valid: {}", listed.join("; ")),
+    ))
+}
+
 pub(super) fn import_database_between_instances(ctx: &mut Ctx<'_>, params: &Params) -> Reply {
-    let req = decode::<rds_api::ImportDatabaseBetweenInstancesRequest>(params)?;
+    let req = decode_import(params)?;
     let (destination_id, source_id) = (req.db_instance_id.as_str(), req.source_db_instance_id.as_str());
     // The generated validation already refuses this (`differ` rule); kept so the behaviour does not depend
     // on the spec keeping that rule.
     if destination_id == source_id {
         return Err(ApiError::invalid_parameter("SourceDBInstanceId", "must differ from DBInstanceId"));
     }
-    let pairs: Vec<(String, String)> = match req.db_info.db_names {
-        DbNames::Same(names) => names.into_iter().map(|name| (name.clone(), name)).collect(),
-        DbNames::Renamed(pairs) => pairs,
+    let (pairs, keep_names): (Vec<(String, String)>, bool) = match req.db_info.db_names {
+        DbNames::Same(names) => (names.into_iter().map(|name| (name.clone(), name)).collect(), true),
+        DbNames::Renamed(pairs) => (pairs, false),
     };
+    for (_, name) in &pairs {
+        if let Some(why) = db_name_problem(name) {
+            return Err(ApiError::database_name_format(name, &why));
+        }
+    }
 
     let destination = ctx.instance(destination_id)?;
     let source = ctx.instance(source_id)?;
@@ -84,14 +184,30 @@ pub(super) fn import_database_between_instances(ctx: &mut Ctx<'_>, params: &Para
             return Err(ApiError::database_not_found(source_id, source_name, &why));
         }
         databases.push(ImportedDatabase {
-            source_name: source_name.clone(),
-            destination_name: destination_name.clone(),
+            // The names as the source has them (`SALES` names `sales` under a case-insensitive collation).
+            source_name: db.name.clone(),
+            destination_name: if keep_names { db.name.clone() } else { destination_name.clone() },
             size_bytes: db.size_bytes,
             character_set: db.character_set.clone(),
         });
     }
-    if let Some((_, taken)) = pairs.iter().find(|(_, name)| destination.database(name).is_some()) {
-        return Err(ApiError::database_duplicate(destination_id, taken));
+    // Destination names compare as the destination's collation does: among themselves, and with its databases.
+    for (index, db) in databases.iter().enumerate() {
+        let name = &db.destination_name;
+        if let Some(twin) = databases[..index].iter().find(|other| destination.same_name(&other.destination_name, name))
+        {
+            return Err(ApiError::invalid_parameter(
+                "DBInfo",
+                &format!(
+                    "the destination names {:?} and {name:?} are the same name on {destination_id}, whose collation \
+                     ignores case.",
+                    twin.destination_name
+                ),
+            ));
+        }
+        if destination.database(name).is_some() {
+            return Err(ApiError::database_duplicate(destination_id, name));
+        }
     }
     if destination.free_bytes() <= source.used_bytes {
         return Err(ApiError::insufficient_storage(
