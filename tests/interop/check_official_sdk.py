@@ -11,7 +11,9 @@ Uses only what a customer would use, from both SDK generations:
   by default.
 
 The SDKs build, sign and send every request themselves; this script only points
-them at the emulator and judges what comes back.
+them at the emulator and judges what comes back. Between SDK calls it drives the
+emulator through its HTTP control API (``/_emulator/...``: faults, counters, the
+clock, the state), as any test written in Python would.
 
     python check_official_sdk.py --endpoint http://127.0.0.1:PORT \
         --access-key-id ID --access-key-secret SECRET
@@ -30,6 +32,8 @@ import hmac
 import json
 import sys
 import traceback
+import urllib.error
+import urllib.request
 
 try:
     from urllib.parse import urlsplit
@@ -50,6 +54,8 @@ from alibabacloud_rds20140815 import models as rds_models
 from alibabacloud_rds20140815.client import Client as TeaRdsClient
 from alibabacloud_tea_openapi import exceptions as tea_exceptions
 from alibabacloud_tea_openapi import models as open_api_models
+from alibabacloud_tea_openapi import utils_models as open_api_util_models
+from darabonba.runtime import RuntimeOptions
 
 SOURCE = "rm-demo-source"
 DESTINATION = "rm-demo-destination"
@@ -391,9 +397,152 @@ def check_tea_not_found(wire, args, host_port):
     return "InvalidDBInstanceId.NotFound (HTTP 404, RequestId=%s): %s" % (e.request_id, (e.data or {}).get("Message"))
 
 
-# The successful import runs last: it leaves rm-demo-destination busy importing,
-# and a busy destination is itself refused with IncorrectDBInstanceState, which
-# would let the Stopped-source check pass for the wrong reason.
+# --- The emulator's control API, driven from Python -----------------------------------------------------
+
+# Loopback only: never through a proxy, whatever the environment says.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def control(args, method, path, body=None):
+    """One request to the control API: (HTTP status, JSON answer)."""
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(
+        args.endpoint.rstrip("/") + "/_emulator" + path,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with _DIRECT.open(request, timeout=10) as response:
+            return response.status, json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read().decode("utf-8"))
+
+
+def control_ok(args, method, path, body=None):
+    status, answer = control(args, method, path, body)
+    if status != 200:
+        raise CheckFailed("control API %s %s answered HTTP %s: %r" % (method, path, status, answer))
+    return answer
+
+
+def check_control_fault(wire, args, host_port):
+    action = "DescribeDBInstanceAttribute"
+    before = control_ok(args, "GET", "/counters/" + action)
+    control_ok(
+        args,
+        "POST",
+        "/faults/" + action,
+        {"fault": "error", "code": "Forbidden.RAM", "status": 403, "message": "denied by a test", "times": 1},
+    )
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    with TeaWire(wire):
+        e = expect_tea_error(lambda: describe_attribute(client, SOURCE), "Forbidden.RAM", 403)
+    after_fault = control_ok(args, "GET", "/counters/" + action)
+    if (after_fault["received"], after_fault["processed"]) != (before["received"] + 1, before["processed"]):
+        raise CheckFailed("counters before %r, after the refused call %r" % (before, after_fault))
+    left = control_ok(args, "GET", "/faults/" + action)["faults"]
+    if left:
+        raise CheckFailed("the one-shot fault is still armed: %r" % left)
+    with TeaWire(wire):
+        describe_attribute(client, SOURCE)
+    after = control_ok(args, "GET", "/counters/" + action)
+    if after["processed"] != before["processed"] + 1:
+        raise CheckFailed("the call after the fault was not processed: %r" % after)
+    return "injected from Python: Forbidden.RAM (HTTP 403, RequestId=%s); counters %s -> %s; then the call succeeded" % (
+        e.request_id,
+        "%(received)s/%(processed)s" % before,
+        "%(received)s/%(processed)s" % after,
+    )
+
+
+def check_tea_not_emulated(wire, args, host_port):
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    request = rds_models.CreateDatabaseRequest(
+        dbinstance_id=DESTINATION, dbname="reports", character_set_name="Chinese_PRC_CI_AS"
+    )
+    with TeaWire(wire):
+        e = expect_tea_error(lambda: client.create_database(request), "UnsupportedOperation", 400)
+    message = (e.data or {}).get("Message", "")
+    if "CreateDatabase" not in message:
+        raise CheckFailed("the message does not name the operation: %r" % message)
+    return "UnsupportedOperation (HTTP 400, RequestId=%s): %s" % (e.request_id, message)
+
+
+def generic_rpc(client, action, query):
+    """The Tea SDK's generic call, which reaches withdrawn operations its generated client lacks."""
+    params = open_api_util_models.Params(
+        action=action,
+        version="2014-08-15",
+        protocol="HTTP",
+        pathname="/",
+        method="POST",
+        auth_type="AK",
+        style="RPC",
+        req_body_type="formData",
+        body_type="json",
+    )
+    request = open_api_util_models.OpenApiRequest(query=query)
+    return client.call_api(params, request, RuntimeOptions())
+
+
+def check_tea_generic_withdrawn(wire, args, host_port):
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    with TeaWire(wire) as recorder:
+        e = expect_tea_error(
+            lambda: generic_rpc(client, "CancelImport", {"DBInstanceId": DESTINATION, "ImportId": "1"}),
+            "InvalidImportId.NotFound",
+            404,
+        )
+    sent_authorization(recorder)
+    return "CancelImport through call_api: InvalidImportId.NotFound (HTTP 404, RequestId=%s)" % e.request_id
+
+
+def destination_status(client):
+    attributes = describe_attribute(client, DESTINATION).body.items.dbinstance_attribute
+    return attributes[0].dbinstance_status
+
+
+def check_control_clock_and_reset(wire, args, host_port):
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    with TeaWire(wire):
+        status = destination_status(client)
+    if status != "ImportingFromOthers":
+        raise CheckFailed("before the clock moved, %s is %s, not ImportingFromOthers" % (DESTINATION, status))
+    state = control_ok(args, "GET", "/state")
+    seconds = state["settings"].get("migration_seconds") or 30
+    clock = control_ok(args, "POST", "/clock/advance", {"seconds": seconds})
+    with TeaWire(wire):
+        status = destination_status(client)
+        databases = client.describe_databases(rds_models.DescribeDatabasesRequest(dbinstance_id=DESTINATION))
+    names = [db.dbname for db in databases.body.databases.database]
+    if status != "Running" or "sales_copy" not in names:
+        raise CheckFailed("after advancing %ss: %s is %s with databases %s" % (seconds, DESTINATION, status, names))
+    control_ok(args, "POST", "/reset")
+    state = control_ok(args, "GET", "/state")
+    after_reset = [
+        db["name"]
+        for account in state["accounts"]
+        for instance in account["instances"]
+        if instance["id"] == DESTINATION
+        for db in instance["databases"]
+    ]
+    if after_reset != ["archive"]:
+        raise CheckFailed("after POST /_emulator/reset the destination holds %s" % after_reset)
+    return "clock (%s) advanced %ss from Python: %s Running with %s; reset to the demo state: %s" % (
+        clock["mode"],
+        seconds,
+        DESTINATION,
+        ", ".join(names),
+        ", ".join(after_reset),
+    )
+
+
+# The successful import runs after every check that needs rm-demo-destination
+# idle: it leaves the destination busy importing, and a busy destination is itself
+# refused with IncorrectDBInstanceState, which would let the Stopped-source check
+# pass for the wrong reason. Only the clock check follows: it finishes the import
+# by advancing the emulator clock, then resets the emulator to its demo state.
 CHECKS = [
     ("legacy SDK: a Stopped source (%s) is refused with IncorrectDBInstanceState" % STOPPED, check_stopped_source),
     ("legacy SDK: a wrong AccessKeySecret is refused", check_wrong_secret),
@@ -401,7 +550,11 @@ CHECKS = [
     ("Tea SDK (V3): a wrong AccessKeySecret is refused with SignatureDoesNotMatch", check_tea_wrong_secret),
     ("Tea SDK (V3): STS credentials are accepted", check_tea_sts),
     ("Tea SDK (V3): an unknown instance is InvalidDBInstanceId.NotFound", check_tea_not_found),
+    ("control API: a fault injected from Python refuses one Tea call; counters show it", check_control_fault),
+    ("Tea SDK (V3): a real operation the emulator lacks (CreateDatabase) is UnsupportedOperation", check_tea_not_emulated),
+    ("Tea SDK (V3): a withdrawn operation (CancelImport) through the generic call_api", check_tea_generic_withdrawn),
     ("legacy SDK: import %s -> %s (sales -> sales_copy) returns an ImportId" % (SOURCE, DESTINATION), check_import),
+    ("control API: advancing the clock from Python finishes the import; reset restores the demo", check_control_clock_and_reset),
 ]
 
 

@@ -93,7 +93,8 @@ trap 'exit 143' TERM
 
 # Port 0: the kernel picks a free port and the emulator prints the real one in its first line.
 : >"$work/stdout" # exists before the wait loop reads it, even if the shell has not started the emulator yet
-"$emulator" --listen 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
+# A manual clock: imports finish only when the check advances it through the control API.
+"$emulator" --listen 127.0.0.1:0 --clock manual >"$work/stdout" 2>"$work/stderr" &
 emulator_pid=$!
 
 show_emulator_output() {
