@@ -1,5 +1,5 @@
 //! Response decoding: a DescribeDBInstances page of 100 instances and a DescribeDBInstanceAttribute answer,
-//! from bytes to the SDK's response types (`serde_json::from_slice`), per response and in MB/s.
+//! from bytes to the SDK's response types (`rds_api::runtime::de::from_slice`), per response and in MB/s.
 //!
 //! `cargo bench -p benchmarks --bench response_decoding`
 
@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use benchmarks::fixtures;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use rds_api::runtime::de;
 use rds_api::{DescribeDbInstanceAttributeResponse, DescribeDbInstancesResponse};
 
 fn decoding(c: &mut Criterion) {
@@ -19,7 +20,7 @@ fn decoding(c: &mut Criterion) {
     group.throughput(Throughput::BytesDecimal(page.len() as u64));
     group.bench_function("describe_db_instances_100", |b| {
         b.iter(|| {
-            let page: DescribeDbInstancesResponse = serde_json::from_slice(black_box(&page)).expect("decodes");
+            let page: DescribeDbInstancesResponse = de::from_slice(black_box(&page)).expect("decodes");
             black_box(page)
         })
     });
@@ -27,7 +28,7 @@ fn decoding(c: &mut Criterion) {
     group.bench_function("describe_db_instance_attribute", |b| {
         b.iter(|| {
             let answer: DescribeDbInstanceAttributeResponse =
-                serde_json::from_slice(black_box(&attribute)).expect("decodes");
+                de::from_slice(black_box(&attribute)).expect("decodes");
             black_box(answer)
         })
     });

@@ -50,7 +50,7 @@ fn every_spec_field_of_an_attribute_is_in_the_answer() {
 
 #[test]
 fn the_page_decodes() {
-    let page: DescribeDbInstancesResponse = serde_json::from_slice(&describe_db_instances_page(100)).unwrap();
+    let page: DescribeDbInstancesResponse = rds_api::runtime::de::from_slice(&describe_db_instances_page(100)).unwrap();
     assert_eq!(page.instances.len(), 100);
     assert_eq!(page.page_record_count, Some(100));
     let first = &page.instances[0];
@@ -66,7 +66,7 @@ fn the_page_decodes() {
 #[test]
 fn the_attribute_decodes() {
     let answer: DescribeDbInstanceAttributeResponse =
-        serde_json::from_slice(&describe_db_instance_attribute()).unwrap();
+        rds_api::runtime::de::from_slice(&describe_db_instance_attribute()).unwrap();
     assert_eq!(answer.instances.len(), 1);
     let instance = &answer.instances[0];
     assert_eq!(instance.db_instance_storage, Some(200));

@@ -10,19 +10,16 @@ use rds_api::{
 };
 
 fuzz_target!(|data: &[u8]| {
-    let _ = serde_json::from_slice::<DescribeDbInstanceAttributeResponse>(data);
-    let _ = serde_json::from_slice::<DescribeDbInstancesResponse>(data);
-    let _ = serde_json::from_slice::<DescribeDatabasesResponse>(data);
-    let _ = serde_json::from_slice::<DescribeResourceUsageResponse>(data);
-    let _ = serde_json::from_slice::<ImportDatabaseBetweenInstancesResponse>(data);
-    let _ = serde_json::from_slice::<CancelImportResponse>(data);
-    // The same bytes as a JSON value first, then into the types (the path serde_json::Value takes).
+    let _ = rds_api::runtime::de::from_slice::<DescribeDbInstanceAttributeResponse>(data);
+    let _ = rds_api::runtime::de::from_slice::<DescribeDbInstancesResponse>(data);
+    let _ = rds_api::runtime::de::from_slice::<DescribeDatabasesResponse>(data);
+    let _ = rds_api::runtime::de::from_slice::<DescribeResourceUsageResponse>(data);
+    let _ = rds_api::runtime::de::from_slice::<ImportDatabaseBetweenInstancesResponse>(data);
+    let _ = rds_api::runtime::de::from_slice::<CancelImportResponse>(data);
+    // Pretty-printed again when the bytes are JSON: the same values with other whitespace.
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
-        let _ = serde_json::from_value::<DescribeDbInstanceAttributeResponse>(value.clone());
-        let _ = serde_json::from_value::<DescribeDbInstancesResponse>(value.clone());
-        let _ = serde_json::from_value::<DescribeDatabasesResponse>(value.clone());
-        let _ = serde_json::from_value::<DescribeResourceUsageResponse>(value.clone());
-        let _ = serde_json::from_value::<ImportDatabaseBetweenInstancesResponse>(value.clone());
-        let _ = serde_json::from_value::<CancelImportResponse>(value);
+        let pretty = serde_json::to_vec_pretty(&value).unwrap_or_default();
+        let _ = rds_api::runtime::de::from_slice::<DescribeDbInstancesResponse>(&pretty);
+        let _ = rds_api::runtime::de::from_slice::<DescribeDatabasesResponse>(&pretty);
     }
 });

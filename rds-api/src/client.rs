@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
@@ -16,19 +16,42 @@ use crate::runtime::{ErrorCode, Method, Operation, Paginated, Params, Rule, Vali
 use crate::signing::{self, v3, SignatureVersion};
 use futures_util::{Stream, TryStreamExt};
 
-/// Where `Signature` goes in `canonical`, the canonical query of `query` (which lacks it): the byte offset of
-/// the entry after it in byte order of names, at the `&` before that entry (the end when none follows).
-fn signature_position(query: &BTreeMap<String, String>, canonical: &str) -> usize {
-    use std::ops::Bound::{Excluded, Unbounded};
-    let Some((next, _)) = query.range::<str, _>((Excluded("Signature"), Unbounded)).next() else {
-        return canonical.len();
-    };
-    if query.range::<str, _>((Unbounded, Excluded("Signature"))).next().is_none() {
-        return 0;
+/// Appends `enc(name)=enc(value)` for each pair, joined with `&`, to `once`, and the same text encoded again
+/// (`&` and `=` as `%26` and `%3D`) to `twice`; `separated`: whether a separator goes before the first pair.
+fn push_pairs_twice(once: &mut String, twice: &mut String, pairs: &[(&str, &str)], mut separated: bool) {
+    for (name, value) in pairs {
+        if separated {
+            once.push('&');
+            twice.push_str("%26");
+        }
+        separated = true;
+        signing::percent_encode_twice_into(once, twice, name);
+        once.push('=');
+        twice.push_str("%3D");
+        signing::percent_encode_twice_into(once, twice, value);
     }
-    // Encoded values hold no raw `&` or `=`, so `&name=` only ever starts an entry.
-    let marker = format!("&{}=", signing::percent_encode(next));
-    canonical.find(&marker).unwrap_or(canonical.len())
+}
+
+/// Inserts `Signature=enc(signature)` into the query of `url` (from `query_start`) at `at`: the end of the
+/// entries whose names sort before `Signature`, so the query stays sorted by name.
+fn splice_signature(url: &mut String, query_start: usize, at: usize, signature: &str) {
+    let mut entry = String::with_capacity(signature.len() * 2 + 12);
+    if at > query_start {
+        entry.push('&');
+    }
+    entry.push_str("Signature=");
+    signing::percent_encode_into(&mut entry, signature);
+    if at == query_start && url.len() > query_start {
+        entry.push('&');
+    }
+    url.insert_str(at, &entry);
+}
+
+/// The parameters of a query or form body written by [`signing::canonical_query_string`], decoded: the
+/// inverse of that encoding (which never writes `+`), so the maps of a [`PreparedRequest`] need not be kept
+/// on the way to the wire.
+fn decode_pairs(text: &str) -> BTreeMap<String, String> {
+    url::form_urlencoded::parse(text.as_bytes()).map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
 }
 
 /// The endpoint used when none is set: the central RDS endpoint, as `api-specs/service.yaml` declares it.
@@ -404,8 +427,8 @@ impl Client {
     /// Validates `op` and builds its signed request with a fresh nonce and the current time, without sending
     /// it.
     pub fn prepare<O: Operation>(&self, op: &O) -> Result<PreparedRequest, Error<O::ErrorCode>> {
-        let nonce = uuid::Uuid::new_v4().to_string();
-        self.prepare_at(op, &nonce, SystemTime::now())
+        let nonce = signing::Nonce::fresh();
+        self.prepare_at(op, nonce.as_str(), SystemTime::now())
     }
 
     /// Like [`prepare`](Self::prepare) with a given `SignatureNonce` and `Timestamp` (V3: headers
@@ -495,7 +518,7 @@ impl Client {
     fn sign(
         &self,
         target: Target,
-        mut query: BTreeMap<String, String>,
+        query: BTreeMap<String, String>,
         body: BTreeMap<String, String>,
         security_token: Option<String>,
         nonce: &str,
@@ -505,75 +528,72 @@ impl Client {
             return self.sign_v3(target, query, body, security_token, nonce, timestamp);
         }
         let credentials = &self.inner.credentials;
-        let common = [
-            ("Action", target.action),
-            ("Version", target.version),
-            ("Format", "JSON"),
+        let timestamp = signing::Timestamp::new(timestamp);
+        // Every query parameter, borrowed, sorted by name (byte order, as BTreeMap<String, _> sorts): the
+        // request's own and the common ones. `merge_common_parameters` has refused (or, for SecurityToken,
+        // taken out) every request parameter named like a common one, so no name occurs twice.
+        let mut sorted: Vec<(&str, &str)> = Vec::with_capacity(query.len() + 9);
+        sorted.extend(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
+        sorted.extend([
             ("AccessKeyId", credentials.access_key_id()),
+            ("Action", target.action),
+            ("Format", "JSON"),
             ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureVersion", "1.0"),
             ("SignatureNonce", nonce),
-        ];
-        for (name, value) in common {
-            query.insert(name.to_owned(), value.to_owned());
-        }
-        query.insert("Timestamp".to_owned(), format_timestamp(timestamp));
-        if let Some(token) = &security_token {
-            query.insert("SecurityToken".to_owned(), token.clone());
-        }
-        let canonical_query = signing::canonical_query_string(&query);
-        let string_to_sign = if body.is_empty() {
-            signing::string_to_sign(target.method, &canonical_query)
-        } else {
-            let mut signed = body.clone();
-            signed.extend(query.iter().map(|(k, v)| (k.clone(), v.clone())));
-            signing::string_to_sign(target.method, &signing::canonical_query_string(&signed))
-        };
-        let signature = signing::sign(credentials.access_key_secret(), &string_to_sign);
-
-        // The URL query is the canonical one (already percent-encoded with the RFC 3986 unreserved set) with
-        // the signature spliced in at its sorted place, as the official SDKs send it: encoding every parameter
-        // once more is what preparing a request would otherwise spend most on.
-        let mut url = String::with_capacity(self.inner.endpoint.as_str().len() + canonical_query.len() + 48);
-        url.push_str(self.inner.endpoint.as_str());
-        url.push('?');
-        let mut encoded_signature = String::with_capacity(signature.len() + 8);
-        signing::percent_encode_into(&mut encoded_signature, &signature);
-        // `split` is 0 (Signature first), the end, or the `&` that opens the entry after it.
-        let split = signature_position(&query, &canonical_query);
-        let (before, after) = canonical_query.split_at(split);
-        url.push_str(before);
-        if !before.is_empty() {
-            url.push('&');
-        }
-        url.push_str("Signature=");
-        url.push_str(&encoded_signature);
-        if split == 0 && !after.is_empty() {
-            url.push('&');
-        }
-        url.push_str(after);
-        query.insert("Signature".to_owned(), signature.clone());
-        let body_text = signing::canonical_query_string(&body);
-
-        // Not signed in V1; sent for the gateway's routing, as the official SDKs do.
-        let mut headers = BTreeMap::from([
-            ("x-acs-action".to_owned(), target.action.to_owned()),
-            ("x-acs-version".to_owned(), target.version.to_owned()),
+            ("SignatureVersion", "1.0"),
+            ("Timestamp", timestamp.as_str()),
+            ("Version", target.version),
         ]);
-        if !body_text.is_empty() {
-            headers.insert("content-type".to_owned(), FORM_CONTENT_TYPE.to_owned());
+        if let Some(token) = &security_token {
+            sorted.push(("SecurityToken", token));
         }
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+
+        // One pass encodes every parameter once into the URL and twice into the string to sign. `Signature`
+        // is not signed; it is spliced into the URL at its sorted place once it is known.
+        let endpoint = self.inner.endpoint.as_str();
+        let size: usize = sorted.iter().map(|(name, value)| name.len() + value.len() + 2).sum();
+        let mut url = String::with_capacity(endpoint.len() + size + size / 2 + 48);
+        url.push_str(endpoint);
+        url.push('?');
+        let query_start = url.len();
+        let mut string_to_sign = String::with_capacity(size * 2 + 16);
+        string_to_sign.push_str(target.method.as_str());
+        string_to_sign.push_str("&%2F&");
+        let before_signature = sorted.partition_point(|(name, _)| *name < "Signature");
+        let (head, tail) = sorted.split_at(before_signature);
+        let signature_at;
+        if body.is_empty() {
+            push_pairs_twice(&mut url, &mut string_to_sign, head, false);
+            signature_at = url.len();
+            push_pairs_twice(&mut url, &mut string_to_sign, tail, !head.is_empty());
+        } else {
+            // The signed set is the query and the body together (the query's value where both have a name).
+            let mut unused = String::new();
+            push_pairs_twice(&mut url, &mut unused, head, false);
+            signature_at = url.len();
+            push_pairs_twice(&mut url, &mut unused, tail, !head.is_empty());
+            let mut signed: BTreeMap<&str, &str> = body.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            signed.extend(sorted.iter().copied());
+            let signed: Vec<(&str, &str)> = signed.into_iter().collect();
+            push_pairs_twice(&mut unused, &mut string_to_sign, &signed, false);
+        }
+        let signature = signing::sign_v1(credentials.access_key_secret(), &string_to_sign);
+
+        splice_signature(&mut url, query_start, signature_at, signature.as_str());
+
         PreparedRequest {
             target,
             signature_version: SignatureVersion::V1,
             url,
-            query,
-            body_params: body,
-            body: body_text,
-            headers,
+            query_start,
+            body: signing::canonical_query_string(&body),
+            headers: OnceLock::new(),
+            query: OnceLock::new(),
+            body_params: OnceLock::from(body),
             canonical_request: None,
             string_to_sign,
-            signature,
+            signature: signature.as_str().to_owned(),
             security_token,
         }
     }
@@ -637,14 +657,17 @@ impl Client {
             v3::authorization(credentials.access_key_id(), &canonical.signed_headers, &signature),
         );
 
+        let url = String::from(url);
+        let query_start = url.find('?').map_or(url.len(), |at| at + 1);
         PreparedRequest {
             target,
             signature_version: SignatureVersion::V3,
-            url: url.into(),
-            query,
-            body_params: body,
+            url,
+            query_start,
+            query: OnceLock::from(query),
+            body_params: OnceLock::from(body),
             body: body_text,
-            headers,
+            headers: OnceLock::from(headers),
             canonical_request: Some(canonical.text),
             string_to_sign,
             signature,
@@ -824,12 +847,14 @@ impl Client {
             return Err(Error::Response(raw.response_error(O::ACTION, &reason, token)));
         }
         if (200..300).contains(&raw.status) {
-            let decoded = serde_json::from_slice::<O::Response>(&raw.body).map_err(|err| {
-                let reason = if err.is_syntax() || err.is_eof() {
+            let decoded = crate::runtime::de::from_slice::<O::Response>(&raw.body).map_err(|err| {
+                let path = err.path();
+                let reason = if err.is_syntax() {
                     format!("the body is not JSON: {err}")
+                } else if path.is_empty() {
+                    format!("could not decode {} response: {err}", O::ACTION)
                 } else {
-                    let at = field_path::<O::Response>(&raw.body);
-                    format!("could not decode {} response{at}: {err}", O::ACTION)
+                    format!("could not decode {} response at {path}: {err}", O::ACTION)
                 };
                 Error::Response(raw.response_error(O::ACTION, &reason, token))
             })?;
@@ -946,9 +971,7 @@ fn elapsed_ms(started: Instant) -> u64 {
 
 /// `YYYY-MM-DDThh:mm:ssZ`, UTC, clamped to 1970..=9999.
 fn format_timestamp(timestamp: SystemTime) -> String {
-    const LAST_SECOND_OF_9999: u64 = 253_402_300_799;
-    let secs = timestamp.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()).min(LAST_SECOND_OF_9999);
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
+    signing::Timestamp::new(timestamp).as_str().to_owned()
 }
 
 /// What identifies the operation of a prepared request.
@@ -969,11 +992,14 @@ pub struct PreparedRequest {
     target: Target,
     signature_version: SignatureVersion,
     url: String,
-    query: BTreeMap<String, String>,
-    body_params: BTreeMap<String, String>,
+    /// Where the query starts in `url` (after its `?`).
+    query_start: usize,
+    /// Decoded from the URL's query on first use: sending needs only the URL.
+    query: OnceLock<BTreeMap<String, String>>,
+    body_params: OnceLock<BTreeMap<String, String>>,
     body: String,
-    /// Lowercase names; V3's `authorization` included.
-    headers: BTreeMap<String, String>,
+    /// Lowercase names; V3's `authorization` included. V1's are made on first use from `target` and `body`.
+    headers: OnceLock<BTreeMap<String, String>>,
     /// V3 only.
     canonical_request: Option<String>,
     string_to_sign: String,
@@ -996,7 +1022,7 @@ impl PreparedRequest {
     /// Every query parameter (unencoded): in V1 the common ones and `Signature` included, in V3 only the
     /// operation's.
     pub fn query(&self) -> &BTreeMap<String, String> {
-        &self.query
+        self.query.get_or_init(|| decode_pairs(&self.url[self.query_start..]))
     }
 
     /// The scheme the request is signed with.
@@ -1009,7 +1035,17 @@ impl PreparedRequest {
     /// `content-type`; in V3 also `host`, `x-acs-date`, `x-acs-signature-nonce`, `x-acs-content-sha256`, with
     /// STS `x-acs-accesskey-id` and `x-acs-security-token`, and `authorization`.
     pub fn headers(&self) -> &BTreeMap<String, String> {
-        &self.headers
+        self.headers.get_or_init(|| {
+            // V1: not signed; sent for the gateway's routing, as the official SDKs do.
+            let mut headers = BTreeMap::from([
+                ("x-acs-action".to_owned(), self.target.action.to_owned()),
+                ("x-acs-version".to_owned(), self.target.version.to_owned()),
+            ]);
+            if !self.body.is_empty() {
+                headers.insert("content-type".to_owned(), FORM_CONTENT_TYPE.to_owned());
+            }
+            headers
+        })
     }
 
     /// V3: the canonical request whose SHA-256 is signed; `None` in V1.
@@ -1019,7 +1055,7 @@ impl PreparedRequest {
 
     /// The form body parameters (unencoded); empty for almost every operation.
     pub fn body_params(&self) -> &BTreeMap<String, String> {
-        &self.body_params
+        self.body_params.get_or_init(|| decode_pairs(&self.body))
     }
 
     /// The form body as sent (percent-encoded like the query); empty when there are no body parameters.
@@ -1061,8 +1097,9 @@ impl PreparedRequest {
     /// [`headers`](Self::headers) for the HTTP client. A value that cannot be a header value (a security token
     /// with control characters) is left out, and the service refuses the request.
     fn header_map(&self) -> reqwest::header::HeaderMap {
-        let mut map = reqwest::header::HeaderMap::with_capacity(self.headers.len());
-        for (name, value) in &self.headers {
+        let headers = self.headers();
+        let mut map = reqwest::header::HeaderMap::with_capacity(headers.len());
+        for (name, value) in headers {
             match (
                 reqwest::header::HeaderName::from_bytes(name.as_bytes()),
                 reqwest::header::HeaderValue::from_str(value),
@@ -1082,7 +1119,7 @@ impl fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let token = self.security_token.as_deref();
         let query: BTreeMap<&str, &str> = self
-            .query
+            .query()
             .iter()
             .map(|(k, v)| {
                 let v = if k == "SecurityToken" { "***" } else { v.as_str() };
@@ -1090,7 +1127,7 @@ impl fmt::Debug for PreparedRequest {
             })
             .collect();
         let headers: BTreeMap<&str, &str> = self
-            .headers
+            .headers()
             .iter()
             .map(|(k, v)| {
                 let v = if k == "x-acs-security-token" { "***" } else { v.as_str() };
@@ -1142,16 +1179,6 @@ impl RawResponse {
             retry_after: self.retry_after,
             attempts: 1,
         }
-    }
-}
-
-/// Where in `body` decoding a `T` fails, as ` at Items.DBInstance[3].MaxIOPS` (empty when it cannot be told).
-/// Decoding again with the path tracked costs nothing on the successful path, where it is never done.
-fn field_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(err) if err.path().iter().next().is_some() => format!(" at {}", err.path()),
-        _ => String::new(),
     }
 }
 
@@ -1280,21 +1307,45 @@ impl<'de> Visitor<'de> for ScalarTextVisitor {
 mod tests {
     #[test]
     fn the_signature_goes_where_its_name_sorts() {
-        let query = |names: &[&str]| -> BTreeMap<String, String> {
-            names.iter().map(|n| (n.to_string(), "v".to_owned())).collect()
+        // What `sign` does: the pairs before `Signature`, then the rest, then the splice.
+        let url = |names: &[&str]| {
+            let pairs: Vec<(&str, &str)> = names.iter().map(|name| (*name, "v")).collect();
+            let (head, tail) = pairs.split_at(pairs.partition_point(|(name, _)| *name < "Signature"));
+            let (mut url, mut twice) = (String::from("http://h/?"), String::new());
+            push_pairs_twice(&mut url, &mut twice, head, false);
+            let at = url.len();
+            push_pairs_twice(&mut url, &mut twice, tail, !head.is_empty());
+            splice_signature(&mut url, "http://h/?".len(), at, "a+b/c=");
+            url
         };
-        let canonical = |q: &BTreeMap<String, String>| signing::canonical_query_string(q);
-        let middle = query(&["Action", "SignatureMethod", "Version"]);
-        let c = canonical(&middle);
-        assert_eq!(&c[signature_position(&middle, &c)..], "&SignatureMethod=v&Version=v");
-        let first = query(&["Timestamp", "proxyId"]);
-        assert_eq!(signature_position(&first, &canonical(&first)), 0);
-        let last = query(&["Action", "DBInstanceId"]);
-        let c = canonical(&last);
-        assert_eq!(signature_position(&last, &c), c.len());
+        assert_eq!(
+            url(&["Action", "SignatureMethod", "Version"]),
+            "http://h/?Action=v&Signature=a%2Bb%2Fc%3D&SignatureMethod=v&Version=v"
+        );
+        assert_eq!(url(&["Timestamp", "proxyId"]), "http://h/?Signature=a%2Bb%2Fc%3D&Timestamp=v&proxyId=v");
+        assert_eq!(url(&["Action", "DBInstanceId"]), "http://h/?Action=v&DBInstanceId=v&Signature=a%2Bb%2Fc%3D");
+        assert_eq!(url(&[]), "http://h/?Signature=a%2Bb%2Fc%3D");
+    }
+
+    #[test]
+    fn pairs_are_encoded_once_and_twice_and_decode_back() {
+        let params: BTreeMap<String, String> =
+            [("A b", "c d"), ("Tags", ""), ("x", "=&+%/测🚀"), ("DBInfo", r#"{"DBNames":{"a":"b"}}"#)]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (mut once, mut twice) = (String::new(), String::new());
+        push_pairs_twice(&mut once, &mut twice, &pairs, false);
+        let canonical = signing::canonical_query_string(&params);
+        assert_eq!(once, canonical);
+        assert_eq!(format!("GET&%2F&{twice}"), signing::string_to_sign(Method::Get, &canonical));
+        assert_eq!(decode_pairs(&once), params);
+        assert!(decode_pairs("").is_empty());
     }
 
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn timestamps() {

@@ -20,7 +20,7 @@ use rds_api::error::Error;
 use rds_api::runtime::de::{self, Decode};
 use rds_api::runtime::{ErrorCode, Location, Method, Operation, ParamValue, Params, Rule, ValidationError, Validator};
 use rds_api::signing::{canonical_query_string, percent_encode, string_to_sign};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use support::{CannedResponse, RecordedRequest, TestServer};
 
 const AK: &str = "testid";
@@ -98,13 +98,28 @@ impl ImportDatabaseBetweenInstances {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Debug)]
 struct ImportResponse {
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     request_id: String,
-    #[serde(rename = "ImportId", deserialize_with = "::rds_api::runtime::de::decode")]
     import_id: String,
+}
+
+impl Decode for ImportResponse {
+    fn decode(reader: &mut de::Reader<'_>) -> Result<Self, de::DecodeError> {
+        let (mut request_id, mut import_id) = (None, None);
+        reader.object(&mut |reader, key| {
+            match key {
+                "RequestId" => request_id = Some(reader.decode()?),
+                "ImportId" => import_id = Some(reader.decode()?),
+                _ => reader.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(ImportResponse {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            import_id: import_id.ok_or_else(|| reader.missing("ImportId"))?,
+        })
+    }
 }
 
 impl Operation for ImportDatabaseBetweenInstances {
@@ -184,11 +199,23 @@ impl ErrorCode for AnyCode {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Debug)]
 struct RequestIdOnly {
-    #[serde(rename = "RequestId", deserialize_with = "de::decode")]
     request_id: String,
+}
+
+impl Decode for RequestIdOnly {
+    fn decode(reader: &mut de::Reader<'_>) -> Result<Self, de::DecodeError> {
+        let mut request_id = None;
+        reader.object(&mut |reader, key| {
+            match key {
+                "RequestId" => request_id = Some(reader.decode()?),
+                _ => reader.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(RequestIdOnly { request_id: request_id.ok_or_else(|| reader.missing("RequestId"))? })
+    }
 }
 
 /// Like legacy `ConfirmNotify`: its parameters travel in the form body.
@@ -238,24 +265,42 @@ struct DescribeRegions {
     zones: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Debug)]
 struct Region {
-    #[serde(rename = "RegionId", deserialize_with = "de::decode")]
     region_id: String,
 }
 
 impl Decode for Region {
-    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Self::deserialize(d)
+    fn decode(reader: &mut de::Reader<'_>) -> Result<Self, de::DecodeError> {
+        let mut region_id = None;
+        reader.object(&mut |reader, key| {
+            match key {
+                "RegionId" => region_id = Some(reader.decode()?),
+                _ => reader.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(Region { region_id: region_id.ok_or_else(|| reader.missing("RegionId"))? })
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Debug)]
 struct DescribeRegionsResponse {
-    #[serde(rename = "Regions", default, deserialize_with = "de::decode")]
     regions: Vec<Region>,
+}
+
+impl Decode for DescribeRegionsResponse {
+    fn decode(reader: &mut de::Reader<'_>) -> Result<Self, de::DecodeError> {
+        let mut regions = None;
+        reader.object(&mut |reader, key| {
+            match key {
+                "Regions" => regions = Some(reader.decode()?),
+                _ => reader.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(DescribeRegionsResponse { regions: regions.unwrap_or_default() })
+    }
 }
 
 impl Operation for DescribeRegions {
@@ -677,7 +722,7 @@ async fn truncated_json_is_a_response_error() {
         panic!("expected a response error, got {err:?}");
     };
     assert_eq!(response.status, 200);
-    assert!(response.reason.starts_with("the body is not JSON: EOF"), "{}", response.reason);
+    assert!(response.reason.starts_with("the body is not JSON: the document ends too early"), "{}", response.reason);
     assert_eq!(response.request_id.as_deref(), Some("TRUNC-1"));
     assert_eq!(response.body_snippet, r#"{"RequestId":"TRUNC-1","ImportId":"21"#);
 }

@@ -12,7 +12,7 @@ use rds_api::credentials::Credentials;
 use rds_api::runtime::de;
 use rds_api::runtime::{ErrorCode, Location, Method, Operation, Params, ValidationError};
 use rds_api::signing::{percent_encode, v3, SignatureVersion};
-use serde::Deserialize;
+
 use support::{CannedResponse, RecordedRequest, TestServer};
 
 const AK: &str = "testid";
@@ -38,12 +38,24 @@ impl ErrorCode for AnyCode {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Debug)]
 struct RequestIdOnly {
-    #[serde(rename = "RequestId", deserialize_with = "de::decode")]
     #[allow(dead_code)]
     request_id: String,
+}
+
+impl de::Decode for RequestIdOnly {
+    fn decode(reader: &mut de::Reader<'_>) -> Result<Self, de::DecodeError> {
+        let mut request_id = None;
+        reader.object(&mut |reader, key| {
+            match key {
+                "RequestId" => request_id = Some(reader.decode()?),
+                _ => reader.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(RequestIdOnly { request_id: request_id.ok_or_else(|| reader.missing("RequestId"))? })
+    }
 }
 
 /// ImportDatabaseBetweenInstances writing the given query parameters as they are.

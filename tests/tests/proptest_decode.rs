@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use integration_tests::fixture_api::{CreateWidgetResponse, DescribeWidgetsResponse, PingResponse};
 use proptest::prelude::*;
+use rds_api::runtime::de;
 use rds_api::{
     CancelImportResponse, DescribeDatabasesResponse, DescribeDbInstanceAttributeResponse, DescribeDbInstancesResponse,
     DescribeResourceUsageResponse, ImportDatabaseBetweenInstancesResponse,
@@ -134,40 +135,40 @@ fn replace_at(value: &mut Value, path: &[usize], replacement: Value) {
 
 /// Decodes `bytes` into every response type; the result does not matter, a panic fails the test.
 fn decode_all(bytes: &[u8]) {
-    let _ = serde_json::from_slice::<DescribeDbInstanceAttributeResponse>(bytes);
-    let _ = serde_json::from_slice::<DescribeDbInstancesResponse>(bytes);
-    let _ = serde_json::from_slice::<DescribeDatabasesResponse>(bytes);
-    let _ = serde_json::from_slice::<DescribeResourceUsageResponse>(bytes);
-    let _ = serde_json::from_slice::<ImportDatabaseBetweenInstancesResponse>(bytes);
-    let _ = serde_json::from_slice::<CancelImportResponse>(bytes);
-    let _ = serde_json::from_slice::<CreateWidgetResponse>(bytes);
-    let _ = serde_json::from_slice::<DescribeWidgetsResponse>(bytes);
-    let _ = serde_json::from_slice::<PingResponse>(bytes);
+    let _ = de::from_slice::<DescribeDbInstanceAttributeResponse>(bytes);
+    let _ = de::from_slice::<DescribeDbInstancesResponse>(bytes);
+    let _ = de::from_slice::<DescribeDatabasesResponse>(bytes);
+    let _ = de::from_slice::<DescribeResourceUsageResponse>(bytes);
+    let _ = de::from_slice::<ImportDatabaseBetweenInstancesResponse>(bytes);
+    let _ = de::from_slice::<CancelImportResponse>(bytes);
+    let _ = de::from_slice::<CreateWidgetResponse>(bytes);
+    let _ = de::from_slice::<DescribeWidgetsResponse>(bytes);
+    let _ = de::from_slice::<PingResponse>(bytes);
 }
 
-/// Decodes `value` into every response type, from the value and from its text.
+/// Decodes `value`'s text into every response type, compact and pretty-printed.
 fn decode_value(value: &Value) {
-    let _ = serde_json::from_value::<DescribeDbInstanceAttributeResponse>(value.clone());
-    let _ = serde_json::from_value::<DescribeDbInstancesResponse>(value.clone());
-    let _ = serde_json::from_value::<DescribeDatabasesResponse>(value.clone());
-    let _ = serde_json::from_value::<DescribeResourceUsageResponse>(value.clone());
-    let _ = serde_json::from_value::<ImportDatabaseBetweenInstancesResponse>(value.clone());
-    let _ = serde_json::from_value::<CancelImportResponse>(value.clone());
     decode_all(&serde_json::to_vec(value).expect("a Value always serializes"));
+    decode_all(&serde_json::to_vec_pretty(value).expect("a Value always serializes"));
+}
+
+/// Decodes a JSON value's text into `T`.
+fn from_value<T: de::Decode>(value: Value) -> Result<T, de::DecodeError> {
+    de::from_slice(&serde_json::to_vec(&value).expect("a Value always serializes"))
 }
 
 #[test]
 fn the_seeds_decode() {
     let seeds = seeds();
-    let attribute: DescribeDbInstanceAttributeResponse = serde_json::from_value(seeds[0].clone()).unwrap();
+    let attribute: DescribeDbInstanceAttributeResponse = from_value(seeds[0].clone()).unwrap();
     assert_eq!(attribute.instances[0].db_instance_id, "rm-demo-source");
-    serde_json::from_value::<DescribeDbInstancesResponse>(seeds[1].clone()).unwrap();
-    let databases: DescribeDatabasesResponse = serde_json::from_value(seeds[2].clone()).unwrap();
+    from_value::<DescribeDbInstancesResponse>(seeds[1].clone()).unwrap();
+    let databases: DescribeDatabasesResponse = from_value(seeds[2].clone()).unwrap();
     assert_eq!(databases.databases[0].db_name, "sales");
-    serde_json::from_value::<DescribeResourceUsageResponse>(seeds[3].clone()).unwrap();
-    let import: ImportDatabaseBetweenInstancesResponse = serde_json::from_value(seeds[4].clone()).unwrap();
+    from_value::<DescribeResourceUsageResponse>(seeds[3].clone()).unwrap();
+    let import: ImportDatabaseBetweenInstancesResponse = from_value(seeds[4].clone()).unwrap();
     assert_eq!(import.import_id, "10001");
-    serde_json::from_value::<CancelImportResponse>(seeds[5].clone()).unwrap();
+    from_value::<CancelImportResponse>(seeds[5].clone()).unwrap();
 }
 
 proptest! {

@@ -1,40 +1,84 @@
-//! The response type of an operation, and the serde attributes of every decoded field.
+//! The response type of an operation, and how every decoded structure reads itself from JSON.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
 use super::{docs, field_type, ident, op_type_names, Ctx};
 use crate::model::{Field, Operation};
 
 pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     let [_, _, response, _] = op_type_names(op);
-    let rt = &ctx.rt;
-    let serde_crate = ctx.rt_fn("serde");
     let doc = docs::outer(&format!("Response of `{}`.", op.wire_name));
-    let fields = op.response.iter().map(|f| decoded_field(f, ctx));
+    let fields = op.response.iter().map(decoded_field);
+    let decode = decode_struct(&response, &op.response, ctx);
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, #rt::serde::Deserialize)]
-        #[serde(crate = #serde_crate)]
+        #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub struct #response {
             #(#fields)*
         }
+        #decode
     }
 }
 
-/// A struct field decoded leniently: numbers where strings are declared and the reverse, wrapped lists,
-/// absent optional values.
-pub(crate) fn decoded_field(f: &Field, ctx: &Ctx) -> TokenStream {
+/// A field of a structure met in responses only.
+pub(crate) fn decoded_field(f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
-    let wire = &f.wire_name;
     let ty = field_type(f, true);
     let doc = docs::outer(&docs::field_doc(f, false));
-    let decode = ctx.rt_fn("de::decode");
-    let default = if f.required { quote!() } else { quote!(default,) };
     quote! {
         #doc
-        #[serde(rename = #wire, #default deserialize_with = #decode)]
         pub #name: #ty,
+    }
+}
+
+/// The local that collects a field while its object is read: the field's own name, unless that is one of
+/// the names the decoder itself binds.
+fn local(f: &Field) -> Ident {
+    match f.rust_name.as_str() {
+        "reader" | "key" => format_ident!("{}_value", f.rust_name),
+        _ => ident(&f.rust_name),
+    }
+}
+
+/// `Decode` for a structure: each field's value (leniently decoded by its type's own `Decode`) is kept in a
+/// local as its key goes by; unknown keys are skipped; a missing required field is an error, a missing
+/// optional one `None` (or an empty list).
+pub(crate) fn decode_struct(name: &Ident, fields: &[Field], ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let locals = fields.iter().map(|f| {
+        let local = local(f);
+        quote!(let mut #local = None;)
+    });
+    let arms = fields.iter().map(|f| {
+        let wire = &f.wire_name;
+        let local = local(f);
+        quote!(#wire => #local = Some(reader.decode()?),)
+    });
+    let values = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let local = local(f);
+        let wire = &f.wire_name;
+        if f.required {
+            quote!(#field: #local.ok_or_else(|| reader.missing(#wire))?,)
+        } else {
+            quote!(#field: #local.unwrap_or_default(),)
+        }
+    });
+    quote! {
+        impl #rt::de::Decode for #name {
+            fn decode(reader: &mut #rt::de::Reader<'_>) -> Result<Self, #rt::de::DecodeError> {
+                #(#locals)*
+                reader.object(&mut |reader, key| {
+                    match key {
+                        #(#arms)*
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                })?;
+                Ok(Self { #(#values)* })
+            }
+        }
     }
 }

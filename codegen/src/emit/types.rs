@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::response::decoded_field;
+use super::response::{decode_struct, decoded_field};
 use super::validate::{named_check_fn, named_has_checks};
 use super::{docs, field_type, ident, rust_type, Ctx, Scope};
 use crate::model::{EnumValue, Field, NamedKind, NamedType, Shape, Variant};
@@ -122,8 +122,12 @@ fn enumeration(t: &NamedType, values: &[EnumValue], ctx: &Ctx) -> TokenStream {
     let response_impls = if open {
         quote! {
             impl #rt::de::Decode for #name {
-                fn decode<'de, D: #rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    <String as #rt::de::Decode>::decode(deserializer).map(|value| Self::from_wire(&value))
+                fn decode(reader: &mut #rt::de::Reader<'_>) -> Result<Self, #rt::de::DecodeError> {
+                    reader.text().map(|value| Self::from_wire(&value))
+                }
+
+                fn decode_optional(reader: &mut #rt::de::Reader<'_>) -> Result<Option<Self>, #rt::de::DecodeError> {
+                    Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
                 }
             }
         }
@@ -171,14 +175,14 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
     let doc = docs::outer(&type_doc(t, format!("The `{}` structure.", t.name)));
     let body = fields.iter().map(|f| match (t.in_request, t.in_response) {
         (true, true) => encoded_and_decoded_field(f, ctx),
-        (false, true) => decoded_field(f, ctx),
+        (false, true) => decoded_field(f),
         _ => encoded_field(f, ctx),
     });
-    let (derive, non_exhaustive) = match (t.in_request, t.in_response) {
-        // Callers build request values, so only a type met in responses alone may grow fields unannounced.
-        (false, true) => (quote!(#rt::serde::Deserialize), quote!(#[non_exhaustive])),
-        (true, true) => (quote!(#rt::serde::Serialize, #rt::serde::Deserialize), quote!()),
-        _ => (quote!(#rt::serde::Serialize), quote!()),
+    // Callers build request values, so only a type met in responses alone may grow fields unannounced. A
+    // response type has no serde derive at all: it is read by its `Decode` impl.
+    let (serde, non_exhaustive) = match (t.in_request, t.in_response) {
+        (false, true) => (quote!(), quote!(#[non_exhaustive])),
+        _ => (quote!(#[derive(#rt::serde::Serialize)] #[serde(crate = #serde_crate)]), quote!()),
     };
     let check = if t.in_request && named_has_checks(scope, t) {
         let f = named_check_fn(scope, &t.kind, ctx);
@@ -186,13 +190,13 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
     } else {
         quote!()
     };
-    let decode = decode_impl(t, ctx);
+    let decode = if t.in_response { decode_struct(&name, fields, ctx) } else { quote!() };
     let server = server_deserialize(t, ctx);
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, #derive)]
+        #[derive(Clone, Debug, PartialEq)]
+        #serde
         #server
-        #[serde(crate = #serde_crate)]
         #non_exhaustive
         pub struct #name {
             #(#body)*
@@ -202,29 +206,20 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
     }
 }
 
-/// Deserialize for the server side, unless the type derives it anyway (it is also met in responses).
+/// Deserialize for the server side, which reads request values back (the JSON the client wrote).
 fn server_deserialize(t: &NamedType, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
-    if t.in_request && !t.in_response {
+    if t.in_request {
         ctx.server_derive(quote!(#rt::serde::Deserialize))
     } else {
         quote!()
     }
 }
 
-/// A field of a type met in requests and in responses: shaped like a request field, decoded leniently.
+/// A field of a type met in requests and in responses: shaped like a request field (and encoded like one),
+/// decoded leniently by the type's `Decode`.
 fn encoded_and_decoded_field(f: &Field, ctx: &Ctx) -> TokenStream {
-    let name = ident(&f.rust_name);
-    let wire = &f.wire_name;
-    let ty = field_type(f, false);
-    let doc = docs::outer(&docs::field_doc(f, true));
-    let decode = ctx.rt_fn("de::decode");
-    let optional = if f.required { quote!() } else { quote!(default, skip_serializing_if = "Option::is_none",) };
-    quote! {
-        #doc
-        #[serde(rename = #wire, #optional deserialize_with = #decode)]
-        pub #name: #ty,
-    }
+    encoded_field(f, ctx)
 }
 
 /// A field of a request object, serialized into a JSON-encoded parameter.
@@ -265,9 +260,8 @@ fn one_of(scope: &Scope<'_>, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> 
         let variant = ident(&v.name);
         let ty = rust_type(&v.ty);
         let doc = docs::outer(&v.description.clone().unwrap_or_else(|| format!("The `{}` shape.", v.name)));
-        let attr = if t.in_response {
-            let decode = ctx.rt_fn("de::decode");
-            quote!(#[serde(deserialize_with = #decode)])
+        let attr = if !t.in_request {
+            quote!()
         } else if let Shape::Map { .. } = v.ty.shape {
             let ser = ctx.rt_fn("json::ordered_map");
             let de = ctx.rt_fn("json::deserialize_ordered_map");
@@ -277,10 +271,10 @@ fn one_of(scope: &Scope<'_>, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> 
         };
         quote! { #doc #variant(#attr #ty), }
     });
-    let derive = match (t.in_request, t.in_response) {
-        (false, true) => quote!(#rt::serde::Deserialize),
-        (true, true) => quote!(#rt::serde::Serialize, #rt::serde::Deserialize),
-        _ => quote!(#rt::serde::Serialize),
+    let serde = if t.in_request {
+        quote!(#[derive(#rt::serde::Serialize)] #[serde(crate = #serde_crate, untagged)])
+    } else {
+        quote!()
     };
     let check = if t.in_request && named_has_checks(scope, t) {
         let f = named_check_fn(scope, &t.kind, ctx);
@@ -288,13 +282,13 @@ fn one_of(scope: &Scope<'_>, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> 
     } else {
         quote!()
     };
-    let decode = decode_impl(t, ctx);
+    let decode = if t.in_response { decode_one_of(&name, variants, ctx) } else { quote!() };
     let server = server_deserialize(t, ctx);
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, #derive)]
+        #[derive(Clone, Debug, PartialEq)]
+        #serde
         #server
-        #[serde(crate = #serde_crate, untagged)]
         pub enum #name {
             #(#body)*
         }
@@ -303,16 +297,24 @@ fn one_of(scope: &Scope<'_>, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> 
     }
 }
 
-fn decode_impl(t: &NamedType, ctx: &Ctx) -> TokenStream {
-    if !t.in_response {
-        return quote!();
-    }
+/// `Decode` for a one_of: the first variant whose shape reads the value, tried in spec order, as serde's
+/// untagged enums do.
+fn decode_one_of(name: &proc_macro2::Ident, variants: &[Variant], ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
-    let name = ident(&t.name);
+    let tries = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote! {
+            if let Some(value) = reader.attempt(|reader| reader.decode()) {
+                return Ok(Self::#variant(value));
+            }
+        }
+    });
+    let expected = format!("a value of one of the shapes of {name}");
     quote! {
         impl #rt::de::Decode for #name {
-            fn decode<'de, D: #rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <Self as #rt::serde::Deserialize>::deserialize(deserializer)
+            fn decode(reader: &mut #rt::de::Reader<'_>) -> Result<Self, #rt::de::DecodeError> {
+                #(#tries)*
+                Err(reader.mismatch(#expected))
             }
         }
     }

@@ -243,24 +243,40 @@ impl ::rds_api::runtime::Operation for DescribeDatabasesRequest {
     }
 }
 /// Response of `DescribeDatabases`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDatabasesResponse {
     /// ID of the request.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
     /// The databases.
     ///
     /// Wire name: `Databases`.
-    #[serde(
-        rename = "Databases",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub databases: Vec<Database>,
+}
+impl ::rds_api::runtime::de::Decode for DescribeDatabasesResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        let mut databases = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        "Databases" => databases = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            databases: databases.unwrap_or_default(),
+        })
+    }
 }
 /// Error codes `DescribeDatabases` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -308,174 +324,168 @@ impl std::fmt::Display for DescribeDatabasesError {
     }
 }
 /// The `AccountPrivilegeInfo` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AccountPrivilegeInfo {
     /// Account name.
     ///
     /// Wire name: `Account`.
-    #[serde(rename = "Account", deserialize_with = "::rds_api::runtime::de::decode")]
     pub account: String,
     /// Privilege (`ReadWrite`, `ReadOnly`, `DDLOnly`, `DMLOnly`, `Custom`).
     ///
     /// Wire name: `AccountPrivilege`.
-    #[serde(
-        rename = "AccountPrivilege",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub account_privilege: Option<String>,
     /// The privileges granted, comma-separated.
     ///
     /// Wire name: `AccountPrivilegeDetail`.
-    #[serde(
-        rename = "AccountPrivilegeDetail",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub account_privilege_detail: Option<String>,
 }
 impl ::rds_api::runtime::de::Decode for AccountPrivilegeInfo {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <Self as ::rds_api::runtime::serde::Deserialize>::deserialize(deserializer)
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut account = None;
+        let mut account_privilege = None;
+        let mut account_privilege_detail = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "Account" => account = Some(reader.decode()?),
+                        "AccountPrivilege" => account_privilege = Some(reader.decode()?),
+                        "AccountPrivilegeDetail" => {
+                            account_privilege_detail = Some(reader.decode()?);
+                        }
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            account: account.ok_or_else(|| reader.missing("Account"))?,
+            account_privilege: account_privilege.unwrap_or_default(),
+            account_privilege_detail: account_privilege_detail.unwrap_or_default(),
+        })
     }
 }
 /// The `Database` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Database {
     /// Name of the database.
     ///
     /// Wire name: `DBName`.
-    #[serde(rename = "DBName", deserialize_with = "::rds_api::runtime::de::decode")]
     pub db_name: String,
     /// Status of the database.
     ///
     /// Wire name: `DBStatus`.
-    #[serde(
-        rename = "DBStatus",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_status: Option<DatabaseStatus>,
     /// Database engine.
     ///
     /// Wire name: `Engine`.
-    #[serde(
-        rename = "Engine",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub engine: Option<String>,
     /// ID of the instance.
     ///
     /// Wire name: `DBInstanceId`.
-    #[serde(
-        rename = "DBInstanceId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_id: Option<String>,
     /// Description of the database.
     ///
     /// Wire name: `DBDescription`.
-    #[serde(
-        rename = "DBDescription",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_description: Option<String>,
     /// Character set (collation for SQL Server).
     ///
     /// Wire name: `CharacterSetName`.
-    #[serde(
-        rename = "CharacterSetName",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub character_set_name: Option<String>,
     /// Collation (PostgreSQL).
     ///
     /// Wire name: `Collate`.
-    #[serde(
-        rename = "Collate",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub collate: Option<String>,
     /// Character classification (PostgreSQL).
     ///
     /// Wire name: `Ctype`.
-    #[serde(
-        rename = "Ctype",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub ctype: Option<String>,
     /// Connection limit (PostgreSQL); `-1` means unlimited.
     ///
     /// Wire name: `ConnLimit`.
-    #[serde(
-        rename = "ConnLimit",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub conn_limit: Option<String>,
     /// Tablespace (PostgreSQL).
     ///
     /// Wire name: `Tablespace`.
-    #[serde(
-        rename = "Tablespace",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub tablespace: Option<String>,
     /// Page number (reported on each database).
     ///
     /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub page_number: Option<i32>,
     /// Page size (reported on each database).
     ///
     /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub page_size: Option<i32>,
     /// Number of databases in all pages (reported on each database).
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub total_count: Option<i32>,
     /// Accounts with privileges on the database.
     ///
     /// Wire name: `Accounts`.
-    #[serde(
-        rename = "Accounts",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub accounts: Vec<AccountPrivilegeInfo>,
 }
 impl ::rds_api::runtime::de::Decode for Database {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <Self as ::rds_api::runtime::serde::Deserialize>::deserialize(deserializer)
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut db_name = None;
+        let mut db_status = None;
+        let mut engine = None;
+        let mut db_instance_id = None;
+        let mut db_description = None;
+        let mut character_set_name = None;
+        let mut collate = None;
+        let mut ctype = None;
+        let mut conn_limit = None;
+        let mut tablespace = None;
+        let mut page_number = None;
+        let mut page_size = None;
+        let mut total_count = None;
+        let mut accounts = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "DBName" => db_name = Some(reader.decode()?),
+                        "DBStatus" => db_status = Some(reader.decode()?),
+                        "Engine" => engine = Some(reader.decode()?),
+                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
+                        "DBDescription" => db_description = Some(reader.decode()?),
+                        "CharacterSetName" => character_set_name = Some(reader.decode()?),
+                        "Collate" => collate = Some(reader.decode()?),
+                        "Ctype" => ctype = Some(reader.decode()?),
+                        "ConnLimit" => conn_limit = Some(reader.decode()?),
+                        "Tablespace" => tablespace = Some(reader.decode()?),
+                        "PageNumber" => page_number = Some(reader.decode()?),
+                        "PageSize" => page_size = Some(reader.decode()?),
+                        "TotalCount" => total_count = Some(reader.decode()?),
+                        "Accounts" => accounts = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            db_name: db_name.ok_or_else(|| reader.missing("DBName"))?,
+            db_status: db_status.unwrap_or_default(),
+            engine: engine.unwrap_or_default(),
+            db_instance_id: db_instance_id.unwrap_or_default(),
+            db_description: db_description.unwrap_or_default(),
+            character_set_name: character_set_name.unwrap_or_default(),
+            collate: collate.unwrap_or_default(),
+            ctype: ctype.unwrap_or_default(),
+            conn_limit: conn_limit.unwrap_or_default(),
+            tablespace: tablespace.unwrap_or_default(),
+            page_number: page_number.unwrap_or_default(),
+            page_size: page_size.unwrap_or_default(),
+            total_count: total_count.unwrap_or_default(),
+            accounts: accounts.unwrap_or_default(),
+        })
     }
 }
 /// Values of `DatabaseStatus`.
@@ -527,11 +537,15 @@ impl std::fmt::Display for DatabaseStatus {
     }
 }
 impl ::rds_api::runtime::de::Decode for DatabaseStatus {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
-            .map(|value| Self::from_wire(&value))
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        reader.text().map(|value| Self::from_wire(&value))
+    }
+    fn decode_optional(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
+        Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
     }
 }
 #[cfg(feature = "server")]

@@ -133,24 +133,40 @@ impl ::rds_api::runtime::Operation for DescribeDbInstanceAttributeRequest {
     }
 }
 /// Response of `DescribeDBInstanceAttribute`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceAttributeResponse {
     /// ID of the request.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
     /// The instance (one element per requested ID).
     ///
     /// Wire name: `Items`.
-    #[serde(
-        rename = "Items",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub instances: Vec<DbInstanceAttribute>,
+}
+impl ::rds_api::runtime::de::Decode for DescribeDbInstanceAttributeResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        let mut instances = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        "Items" => instances = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            instances: instances.unwrap_or_default(),
+        })
+    }
 }
 /// Error codes `DescribeDBInstanceAttribute` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -198,342 +214,324 @@ impl std::fmt::Display for DescribeDbInstanceAttributeError {
     }
 }
 /// The `DbInstanceAttribute` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DbInstanceAttribute {
     /// ID of the instance.
     ///
     /// Wire name: `DBInstanceId`.
-    #[serde(
-        rename = "DBInstanceId",
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_id: String,
     /// Database engine.
     ///
     /// Wire name: `Engine`.
-    #[serde(
-        rename = "Engine",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub engine: Option<Engine>,
     /// Engine version; for SQL Server e.g. `2019_std_ha`, `2017_ent` (2017 Enterprise Cluster Edition).
     ///
     /// Wire name: `EngineVersion`.
-    #[serde(
-        rename = "EngineVersion",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub engine_version: Option<String>,
     /// Edition: `Basic`, `HighAvailability`, `cluster`, `AlwaysOn`, `Finance`, `Serverless_basic`.
     ///
     /// Wire name: `Category`.
-    #[serde(
-        rename = "Category",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub category: Option<String>,
     /// Instance type code.
     ///
     /// Wire name: `DBInstanceClass`.
-    #[serde(
-        rename = "DBInstanceClass",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_class: Option<String>,
     /// Instance family.
     ///
     /// Wire name: `DBInstanceClassType`.
-    #[serde(
-        rename = "DBInstanceClassType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_class_type: Option<InstanceFamily>,
     /// Status of the instance.
     ///
     /// Wire name: `DBInstanceStatus`.
-    #[serde(
-        rename = "DBInstanceStatus",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_status: Option<InstanceStatus>,
     /// Lock mode of the instance.
     ///
     /// Wire name: `LockMode`.
-    #[serde(
-        rename = "LockMode",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub lock_mode: Option<LockMode>,
     /// Why the instance is locked.
     ///
     /// Wire name: `LockReason`.
-    #[serde(
-        rename = "LockReason",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub lock_reason: Option<String>,
     /// Storage capacity in GB.
     ///
     /// Wire name: `DBInstanceStorage`.
-    #[serde(
-        rename = "DBInstanceStorage",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_storage: Option<i32>,
     /// Used storage (bytes according to current docs; MB in older ones).
     ///
     /// Wire name: `DBInstanceDiskUsed`.
-    #[serde(
-        rename = "DBInstanceDiskUsed",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_disk_used: Option<String>,
     /// Storage type (`local_ssd`, `cloud_essd`, ...).
     ///
     /// Wire name: `DBInstanceStorageType`.
-    #[serde(
-        rename = "DBInstanceStorageType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_storage_type: Option<String>,
     /// `Primary`, `Readonly`, `Guard` or `Temp`.
     ///
     /// Wire name: `DBInstanceType`.
-    #[serde(
-        rename = "DBInstanceType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_type: Option<String>,
     /// Memory in MB.
     ///
     /// Wire name: `DBInstanceMemory`.
-    #[serde(
-        rename = "DBInstanceMemory",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_memory: Option<i64>,
     /// Number of CPU cores.
     ///
     /// Wire name: `DBInstanceCPU`.
-    #[serde(
-        rename = "DBInstanceCPU",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_cpu: Option<String>,
     /// Description of the instance.
     ///
     /// Wire name: `DBInstanceDescription`.
-    #[serde(
-        rename = "DBInstanceDescription",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_description: Option<String>,
     /// Maximum number of databases.
     ///
     /// Wire name: `DBMaxQuantity`.
-    #[serde(
-        rename = "DBMaxQuantity",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_max_quantity: Option<i32>,
     /// Maximum number of accounts.
     ///
     /// Wire name: `AccountMaxQuantity`.
-    #[serde(
-        rename = "AccountMaxQuantity",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub account_max_quantity: Option<i32>,
     /// Maximum number of connections.
     ///
     /// Wire name: `MaxConnections`.
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub max_connections: Option<i32>,
     /// Maximum IOPS.
     ///
     /// Wire name: `MaxIOPS`.
-    #[serde(
-        rename = "MaxIOPS",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub max_iops: Option<i32>,
     /// Internal endpoint.
     ///
     /// Wire name: `ConnectionString`.
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub connection_string: Option<String>,
     /// Internal port.
     ///
     /// Wire name: `Port`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub port: Option<String>,
     /// Billing method.
     ///
     /// Wire name: `PayType`.
-    #[serde(
-        rename = "PayType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub pay_type: Option<String>,
     /// Region ID.
     ///
     /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub region_id: Option<String>,
     /// Zone ID.
     ///
     /// Wire name: `ZoneId`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub zone_id: Option<String>,
     /// Resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub resource_group_id: Option<String>,
     /// ID of the primary instance, for a read-only instance.
     ///
     /// Wire name: `MasterInstanceId`.
-    #[serde(
-        rename = "MasterInstanceId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub master_instance_id: Option<String>,
     /// ID of the dedicated cluster.
     ///
     /// Wire name: `DedicatedHostGroupId`.
-    #[serde(
-        rename = "DedicatedHostGroupId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub dedicated_host_group_id: Option<String>,
     /// Creation time (UTC, ISO 8601).
     ///
     /// Wire name: `CreationTime`.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub creation_time: Option<String>,
     /// Expiry time (UTC, ISO 8601).
     ///
     /// Wire name: `ExpireTime`.
-    #[serde(
-        rename = "ExpireTime",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub expire_time: Option<String>,
     /// Read-only instances attached to this one.
     ///
     /// Wire name: `ReadOnlyDBInstanceIds`.
-    #[serde(
-        rename = "ReadOnlyDBInstanceIds",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub read_only_instances: Vec<ReadOnlyInstance>,
     /// Zones of the secondary nodes.
     ///
     /// Wire name: `SlaveZones`.
-    #[serde(
-        rename = "SlaveZones",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub secondary_zones: Vec<SecondaryZone>,
 }
 impl ::rds_api::runtime::de::Decode for DbInstanceAttribute {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <Self as ::rds_api::runtime::serde::Deserialize>::deserialize(deserializer)
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut db_instance_id = None;
+        let mut engine = None;
+        let mut engine_version = None;
+        let mut category = None;
+        let mut db_instance_class = None;
+        let mut db_instance_class_type = None;
+        let mut db_instance_status = None;
+        let mut lock_mode = None;
+        let mut lock_reason = None;
+        let mut db_instance_storage = None;
+        let mut db_instance_disk_used = None;
+        let mut db_instance_storage_type = None;
+        let mut db_instance_type = None;
+        let mut db_instance_memory = None;
+        let mut db_instance_cpu = None;
+        let mut db_instance_description = None;
+        let mut db_max_quantity = None;
+        let mut account_max_quantity = None;
+        let mut max_connections = None;
+        let mut max_iops = None;
+        let mut connection_string = None;
+        let mut port = None;
+        let mut pay_type = None;
+        let mut region_id = None;
+        let mut zone_id = None;
+        let mut resource_group_id = None;
+        let mut master_instance_id = None;
+        let mut dedicated_host_group_id = None;
+        let mut creation_time = None;
+        let mut expire_time = None;
+        let mut read_only_instances = None;
+        let mut secondary_zones = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
+                        "Engine" => engine = Some(reader.decode()?),
+                        "EngineVersion" => engine_version = Some(reader.decode()?),
+                        "Category" => category = Some(reader.decode()?),
+                        "DBInstanceClass" => db_instance_class = Some(reader.decode()?),
+                        "DBInstanceClassType" => {
+                            db_instance_class_type = Some(reader.decode()?);
+                        }
+                        "DBInstanceStatus" => db_instance_status = Some(reader.decode()?),
+                        "LockMode" => lock_mode = Some(reader.decode()?),
+                        "LockReason" => lock_reason = Some(reader.decode()?),
+                        "DBInstanceStorage" => {
+                            db_instance_storage = Some(reader.decode()?);
+                        }
+                        "DBInstanceDiskUsed" => {
+                            db_instance_disk_used = Some(reader.decode()?);
+                        }
+                        "DBInstanceStorageType" => {
+                            db_instance_storage_type = Some(reader.decode()?);
+                        }
+                        "DBInstanceType" => db_instance_type = Some(reader.decode()?),
+                        "DBInstanceMemory" => db_instance_memory = Some(reader.decode()?),
+                        "DBInstanceCPU" => db_instance_cpu = Some(reader.decode()?),
+                        "DBInstanceDescription" => {
+                            db_instance_description = Some(reader.decode()?);
+                        }
+                        "DBMaxQuantity" => db_max_quantity = Some(reader.decode()?),
+                        "AccountMaxQuantity" => {
+                            account_max_quantity = Some(reader.decode()?);
+                        }
+                        "MaxConnections" => max_connections = Some(reader.decode()?),
+                        "MaxIOPS" => max_iops = Some(reader.decode()?),
+                        "ConnectionString" => connection_string = Some(reader.decode()?),
+                        "Port" => port = Some(reader.decode()?),
+                        "PayType" => pay_type = Some(reader.decode()?),
+                        "RegionId" => region_id = Some(reader.decode()?),
+                        "ZoneId" => zone_id = Some(reader.decode()?),
+                        "ResourceGroupId" => resource_group_id = Some(reader.decode()?),
+                        "MasterInstanceId" => master_instance_id = Some(reader.decode()?),
+                        "DedicatedHostGroupId" => {
+                            dedicated_host_group_id = Some(reader.decode()?);
+                        }
+                        "CreationTime" => creation_time = Some(reader.decode()?),
+                        "ExpireTime" => expire_time = Some(reader.decode()?),
+                        "ReadOnlyDBInstanceIds" => {
+                            read_only_instances = Some(reader.decode()?);
+                        }
+                        "SlaveZones" => secondary_zones = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            db_instance_id: db_instance_id
+                .ok_or_else(|| reader.missing("DBInstanceId"))?,
+            engine: engine.unwrap_or_default(),
+            engine_version: engine_version.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            db_instance_class: db_instance_class.unwrap_or_default(),
+            db_instance_class_type: db_instance_class_type.unwrap_or_default(),
+            db_instance_status: db_instance_status.unwrap_or_default(),
+            lock_mode: lock_mode.unwrap_or_default(),
+            lock_reason: lock_reason.unwrap_or_default(),
+            db_instance_storage: db_instance_storage.unwrap_or_default(),
+            db_instance_disk_used: db_instance_disk_used.unwrap_or_default(),
+            db_instance_storage_type: db_instance_storage_type.unwrap_or_default(),
+            db_instance_type: db_instance_type.unwrap_or_default(),
+            db_instance_memory: db_instance_memory.unwrap_or_default(),
+            db_instance_cpu: db_instance_cpu.unwrap_or_default(),
+            db_instance_description: db_instance_description.unwrap_or_default(),
+            db_max_quantity: db_max_quantity.unwrap_or_default(),
+            account_max_quantity: account_max_quantity.unwrap_or_default(),
+            max_connections: max_connections.unwrap_or_default(),
+            max_iops: max_iops.unwrap_or_default(),
+            connection_string: connection_string.unwrap_or_default(),
+            port: port.unwrap_or_default(),
+            pay_type: pay_type.unwrap_or_default(),
+            region_id: region_id.unwrap_or_default(),
+            zone_id: zone_id.unwrap_or_default(),
+            resource_group_id: resource_group_id.unwrap_or_default(),
+            master_instance_id: master_instance_id.unwrap_or_default(),
+            dedicated_host_group_id: dedicated_host_group_id.unwrap_or_default(),
+            creation_time: creation_time.unwrap_or_default(),
+            expire_time: expire_time.unwrap_or_default(),
+            read_only_instances: read_only_instances.unwrap_or_default(),
+            secondary_zones: secondary_zones.unwrap_or_default(),
+        })
     }
 }
 /// The `ReadOnlyInstance` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReadOnlyInstance {
     /// ID of the read-only instance.
     ///
     /// Wire name: `DBInstanceId`.
-    #[serde(
-        rename = "DBInstanceId",
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_id: String,
 }
 impl ::rds_api::runtime::de::Decode for ReadOnlyInstance {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <Self as ::rds_api::runtime::serde::Deserialize>::deserialize(deserializer)
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut db_instance_id = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            db_instance_id: db_instance_id.ok_or_else(|| reader.missing("DBInstanceId"))?,
+        })
     }
 }
 /// The `SecondaryZone` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SecondaryZone {
     /// Zone ID.
     ///
     /// Wire name: `ZoneId`.
-    #[serde(rename = "ZoneId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub zone_id: String,
 }
 impl ::rds_api::runtime::de::Decode for SecondaryZone {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <Self as ::rds_api::runtime::serde::Deserialize>::deserialize(deserializer)
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut zone_id = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "ZoneId" => zone_id = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            zone_id: zone_id.ok_or_else(|| reader.missing("ZoneId"))?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -686,60 +686,68 @@ impl ::rds_api::runtime::Paginated for DescribeDbInstancesRequest {
     }
 }
 /// Response of `DescribeDBInstances`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstancesResponse {
     /// ID of the request.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
     /// Number of instances in all pages (number paging).
     ///
     /// Wire name: `TotalRecordCount`.
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub total_record_count: Option<i32>,
     /// This page's number (number paging).
     ///
     /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub page_number: Option<i32>,
     /// Number of instances on this page.
     ///
     /// Wire name: `PageRecordCount`.
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub page_record_count: Option<i32>,
     /// Token of the next page; absent or empty on the last page (token paging).
     ///
     /// Wire name: `NextToken`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub next_token: Option<String>,
     /// The instances of this page.
     ///
     /// Wire name: `Items`.
-    #[serde(
-        rename = "Items",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub instances: Vec<DbInstance>,
+}
+impl ::rds_api::runtime::de::Decode for DescribeDbInstancesResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        let mut total_record_count = None;
+        let mut page_number = None;
+        let mut page_record_count = None;
+        let mut next_token = None;
+        let mut instances = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        "TotalRecordCount" => total_record_count = Some(reader.decode()?),
+                        "PageNumber" => page_number = Some(reader.decode()?),
+                        "PageRecordCount" => page_record_count = Some(reader.decode()?),
+                        "NextToken" => next_token = Some(reader.decode()?),
+                        "Items" => instances = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            total_record_count: total_record_count.unwrap_or_default(),
+            page_number: page_number.unwrap_or_default(),
+            page_record_count: page_record_count.unwrap_or_default(),
+            next_token: next_token.unwrap_or_default(),
+            instances: instances.unwrap_or_default(),
+        })
+    }
 }
 /// Error codes `DescribeDBInstances` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -787,249 +795,218 @@ impl std::fmt::Display for DescribeDbInstancesError {
     }
 }
 /// The `DbInstance` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DbInstance {
     /// ID of the instance.
     ///
     /// Wire name: `DBInstanceId`.
-    #[serde(
-        rename = "DBInstanceId",
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_id: String,
     /// Description of the instance.
     ///
     /// Wire name: `DBInstanceDescription`.
-    #[serde(
-        rename = "DBInstanceDescription",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_description: Option<String>,
     /// Database engine.
     ///
     /// Wire name: `Engine`.
-    #[serde(
-        rename = "Engine",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub engine: Option<Engine>,
     /// Engine version.
     ///
     /// Wire name: `EngineVersion`.
-    #[serde(
-        rename = "EngineVersion",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub engine_version: Option<String>,
     /// Status of the instance.
     ///
     /// Wire name: `DBInstanceStatus`.
-    #[serde(
-        rename = "DBInstanceStatus",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_status: Option<InstanceStatus>,
     /// Instance type code.
     ///
     /// Wire name: `DBInstanceClass`.
-    #[serde(
-        rename = "DBInstanceClass",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_class: Option<String>,
     /// `Primary`, `Readonly`, `Guard` or `Temp`.
     ///
     /// Wire name: `DBInstanceType`.
-    #[serde(
-        rename = "DBInstanceType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_type: Option<String>,
     /// Edition (returned when `InstanceLevel` is 1).
     ///
     /// Wire name: `Category`.
-    #[serde(
-        rename = "Category",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub category: Option<String>,
     /// Lock mode of the instance.
     ///
     /// Wire name: `LockMode`.
-    #[serde(
-        rename = "LockMode",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub lock_mode: Option<LockMode>,
     /// Why the instance is locked.
     ///
     /// Wire name: `LockReason`.
-    #[serde(
-        rename = "LockReason",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub lock_reason: Option<String>,
     /// Memory in MB.
     ///
     /// Wire name: `DBInstanceMemory`.
-    #[serde(
-        rename = "DBInstanceMemory",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_memory: Option<i32>,
     /// Storage type.
     ///
     /// Wire name: `DBInstanceStorageType`.
-    #[serde(
-        rename = "DBInstanceStorageType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_storage_type: Option<String>,
     /// `Internet` or `Intranet`.
     ///
     /// Wire name: `DBInstanceNetType`.
-    #[serde(
-        rename = "DBInstanceNetType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_net_type: Option<String>,
     /// `VPC` or `Classic`.
     ///
     /// Wire name: `InstanceNetworkType`.
-    #[serde(
-        rename = "InstanceNetworkType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub instance_network_type: Option<String>,
     /// Endpoint.
     ///
     /// Wire name: `ConnectionString`.
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub connection_string: Option<String>,
     /// Region ID.
     ///
     /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub region_id: Option<String>,
     /// Zone ID.
     ///
     /// Wire name: `ZoneId`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub zone_id: Option<String>,
     /// VPC ID.
     ///
     /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub vpc_id: Option<String>,
     /// vSwitch ID.
     ///
     /// Wire name: `VSwitchId`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub v_switch_id: Option<String>,
     /// Resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub resource_group_id: Option<String>,
     /// Billing method.
     ///
     /// Wire name: `PayType`.
-    #[serde(
-        rename = "PayType",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub pay_type: Option<String>,
     /// ID of the primary instance, for a read-only instance.
     ///
     /// Wire name: `MasterInstanceId`.
-    #[serde(
-        rename = "MasterInstanceId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub master_instance_id: Option<String>,
     /// ID of the dedicated cluster.
     ///
     /// Wire name: `DedicatedHostGroupId`.
-    #[serde(
-        rename = "DedicatedHostGroupId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub dedicated_host_group_id: Option<String>,
     /// Creation time (UTC, ISO 8601).
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub create_time: Option<String>,
     /// Expiry time (UTC, ISO 8601).
     ///
     /// Wire name: `ExpireTime`.
-    #[serde(
-        rename = "ExpireTime",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub expire_time: Option<String>,
     /// Whether the instance is part of a multi-zone deployment (the wire name's typo is the service's).
     ///
     /// Wire name: `MutriORsignle`.
-    #[serde(
-        rename = "MutriORsignle",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub multiple_or_single: Option<bool>,
 }
 impl ::rds_api::runtime::de::Decode for DbInstance {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <Self as ::rds_api::runtime::serde::Deserialize>::deserialize(deserializer)
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut db_instance_id = None;
+        let mut db_instance_description = None;
+        let mut engine = None;
+        let mut engine_version = None;
+        let mut db_instance_status = None;
+        let mut db_instance_class = None;
+        let mut db_instance_type = None;
+        let mut category = None;
+        let mut lock_mode = None;
+        let mut lock_reason = None;
+        let mut db_instance_memory = None;
+        let mut db_instance_storage_type = None;
+        let mut db_instance_net_type = None;
+        let mut instance_network_type = None;
+        let mut connection_string = None;
+        let mut region_id = None;
+        let mut zone_id = None;
+        let mut vpc_id = None;
+        let mut v_switch_id = None;
+        let mut resource_group_id = None;
+        let mut pay_type = None;
+        let mut master_instance_id = None;
+        let mut dedicated_host_group_id = None;
+        let mut create_time = None;
+        let mut expire_time = None;
+        let mut multiple_or_single = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
+                        "DBInstanceDescription" => {
+                            db_instance_description = Some(reader.decode()?);
+                        }
+                        "Engine" => engine = Some(reader.decode()?),
+                        "EngineVersion" => engine_version = Some(reader.decode()?),
+                        "DBInstanceStatus" => db_instance_status = Some(reader.decode()?),
+                        "DBInstanceClass" => db_instance_class = Some(reader.decode()?),
+                        "DBInstanceType" => db_instance_type = Some(reader.decode()?),
+                        "Category" => category = Some(reader.decode()?),
+                        "LockMode" => lock_mode = Some(reader.decode()?),
+                        "LockReason" => lock_reason = Some(reader.decode()?),
+                        "DBInstanceMemory" => db_instance_memory = Some(reader.decode()?),
+                        "DBInstanceStorageType" => {
+                            db_instance_storage_type = Some(reader.decode()?);
+                        }
+                        "DBInstanceNetType" => {
+                            db_instance_net_type = Some(reader.decode()?);
+                        }
+                        "InstanceNetworkType" => {
+                            instance_network_type = Some(reader.decode()?);
+                        }
+                        "ConnectionString" => connection_string = Some(reader.decode()?),
+                        "RegionId" => region_id = Some(reader.decode()?),
+                        "ZoneId" => zone_id = Some(reader.decode()?),
+                        "VpcId" => vpc_id = Some(reader.decode()?),
+                        "VSwitchId" => v_switch_id = Some(reader.decode()?),
+                        "ResourceGroupId" => resource_group_id = Some(reader.decode()?),
+                        "PayType" => pay_type = Some(reader.decode()?),
+                        "MasterInstanceId" => master_instance_id = Some(reader.decode()?),
+                        "DedicatedHostGroupId" => {
+                            dedicated_host_group_id = Some(reader.decode()?);
+                        }
+                        "CreateTime" => create_time = Some(reader.decode()?),
+                        "ExpireTime" => expire_time = Some(reader.decode()?),
+                        "MutriORsignle" => multiple_or_single = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            db_instance_id: db_instance_id
+                .ok_or_else(|| reader.missing("DBInstanceId"))?,
+            db_instance_description: db_instance_description.unwrap_or_default(),
+            engine: engine.unwrap_or_default(),
+            engine_version: engine_version.unwrap_or_default(),
+            db_instance_status: db_instance_status.unwrap_or_default(),
+            db_instance_class: db_instance_class.unwrap_or_default(),
+            db_instance_type: db_instance_type.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            lock_mode: lock_mode.unwrap_or_default(),
+            lock_reason: lock_reason.unwrap_or_default(),
+            db_instance_memory: db_instance_memory.unwrap_or_default(),
+            db_instance_storage_type: db_instance_storage_type.unwrap_or_default(),
+            db_instance_net_type: db_instance_net_type.unwrap_or_default(),
+            instance_network_type: instance_network_type.unwrap_or_default(),
+            connection_string: connection_string.unwrap_or_default(),
+            region_id: region_id.unwrap_or_default(),
+            zone_id: zone_id.unwrap_or_default(),
+            vpc_id: vpc_id.unwrap_or_default(),
+            v_switch_id: v_switch_id.unwrap_or_default(),
+            resource_group_id: resource_group_id.unwrap_or_default(),
+            pay_type: pay_type.unwrap_or_default(),
+            master_instance_id: master_instance_id.unwrap_or_default(),
+            dedicated_host_group_id: dedicated_host_group_id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            expire_time: expire_time.unwrap_or_default(),
+            multiple_or_single: multiple_or_single.unwrap_or_default(),
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -172,150 +172,146 @@ impl ::rds_api::runtime::Operation for DescribeResourceUsageRequest {
     }
 }
 /// Response of `DescribeResourceUsage`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourceUsageResponse {
     /// ID of the request.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
     /// ID of the instance.
     ///
     /// Wire name: `DBInstanceId`.
-    #[serde(
-        rename = "DBInstanceId",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub db_instance_id: Option<String>,
     /// Database engine.
     ///
     /// Wire name: `Engine`.
-    #[serde(
-        rename = "Engine",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub engine: Option<String>,
     /// Storage used by data and logs (`DataSize` + `LogSize`), in bytes.
     ///
     /// Wire name: `DiskUsed`.
-    #[serde(
-        rename = "DiskUsed",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub disk_used: Option<i64>,
     /// Storage used by data files, in bytes.
     ///
     /// Wire name: `DataSize`.
-    #[serde(
-        rename = "DataSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub data_size: Option<i64>,
     /// Storage used by log files, in bytes.
     ///
     /// Wire name: `LogSize`.
-    #[serde(
-        rename = "LogSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub log_size: Option<i64>,
     /// Storage used by SQL audit logs, in bytes.
     ///
     /// Wire name: `SQLSize`.
-    #[serde(
-        rename = "SQLSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub sql_size: Option<i64>,
     /// Storage used by backups, in bytes.
     ///
     /// Wire name: `BackupSize`.
-    #[serde(
-        rename = "BackupSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub backup_size: Option<i64>,
     /// Storage used by data backups, in bytes.
     ///
     /// Wire name: `BackupDataSize`.
-    #[serde(
-        rename = "BackupDataSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub backup_data_size: Option<i64>,
     /// Storage used by log backups, in bytes.
     ///
     /// Wire name: `BackupLogSize`.
-    #[serde(
-        rename = "BackupLogSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub backup_log_size: Option<i64>,
     /// Data backups stored in OSS, in bytes.
     ///
     /// Wire name: `BackupOssDataSize`.
-    #[serde(
-        rename = "BackupOssDataSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub backup_oss_data_size: Option<i64>,
     /// Log backups stored in OSS, in bytes.
     ///
     /// Wire name: `BackupOssLogSize`.
-    #[serde(
-        rename = "BackupOssLogSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub backup_oss_log_size: Option<i64>,
     /// Archived (cold) backups, in bytes.
     ///
     /// Wire name: `ColdBackupSize`.
-    #[serde(
-        rename = "ColdBackupSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub cold_backup_size: Option<i64>,
     /// Archive backups, in bytes.
     ///
     /// Wire name: `ArchiveBackupSize`.
-    #[serde(
-        rename = "ArchiveBackupSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub archive_backup_size: Option<i64>,
     /// Backups beyond the free quota, in bytes.
     ///
     /// Wire name: `PaidBackupSize`.
-    #[serde(
-        rename = "PaidBackupSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub paid_backup_size: Option<i64>,
     /// Snapshot backups, in bytes.
     ///
     /// Wire name: `BackupEcsSnapshotSize`.
-    #[serde(
-        rename = "BackupEcsSnapshotSize",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub backup_ecs_snapshot_size: Option<String>,
+}
+impl ::rds_api::runtime::de::Decode for DescribeResourceUsageResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        let mut db_instance_id = None;
+        let mut engine = None;
+        let mut disk_used = None;
+        let mut data_size = None;
+        let mut log_size = None;
+        let mut sql_size = None;
+        let mut backup_size = None;
+        let mut backup_data_size = None;
+        let mut backup_log_size = None;
+        let mut backup_oss_data_size = None;
+        let mut backup_oss_log_size = None;
+        let mut cold_backup_size = None;
+        let mut archive_backup_size = None;
+        let mut paid_backup_size = None;
+        let mut backup_ecs_snapshot_size = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
+                        "Engine" => engine = Some(reader.decode()?),
+                        "DiskUsed" => disk_used = Some(reader.decode()?),
+                        "DataSize" => data_size = Some(reader.decode()?),
+                        "LogSize" => log_size = Some(reader.decode()?),
+                        "SQLSize" => sql_size = Some(reader.decode()?),
+                        "BackupSize" => backup_size = Some(reader.decode()?),
+                        "BackupDataSize" => backup_data_size = Some(reader.decode()?),
+                        "BackupLogSize" => backup_log_size = Some(reader.decode()?),
+                        "BackupOssDataSize" => {
+                            backup_oss_data_size = Some(reader.decode()?);
+                        }
+                        "BackupOssLogSize" => {
+                            backup_oss_log_size = Some(reader.decode()?);
+                        }
+                        "ColdBackupSize" => cold_backup_size = Some(reader.decode()?),
+                        "ArchiveBackupSize" => {
+                            archive_backup_size = Some(reader.decode()?);
+                        }
+                        "PaidBackupSize" => paid_backup_size = Some(reader.decode()?),
+                        "BackupEcsSnapshotSize" => {
+                            backup_ecs_snapshot_size = Some(reader.decode()?);
+                        }
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            db_instance_id: db_instance_id.unwrap_or_default(),
+            engine: engine.unwrap_or_default(),
+            disk_used: disk_used.unwrap_or_default(),
+            data_size: data_size.unwrap_or_default(),
+            log_size: log_size.unwrap_or_default(),
+            sql_size: sql_size.unwrap_or_default(),
+            backup_size: backup_size.unwrap_or_default(),
+            backup_data_size: backup_data_size.unwrap_or_default(),
+            backup_log_size: backup_log_size.unwrap_or_default(),
+            backup_oss_data_size: backup_oss_data_size.unwrap_or_default(),
+            backup_oss_log_size: backup_oss_log_size.unwrap_or_default(),
+            cold_backup_size: cold_backup_size.unwrap_or_default(),
+            archive_backup_size: archive_backup_size.unwrap_or_default(),
+            paid_backup_size: paid_backup_size.unwrap_or_default(),
+            backup_ecs_snapshot_size: backup_ecs_snapshot_size.unwrap_or_default(),
+        })
+    }
 }
 /// Error codes `DescribeResourceUsage` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -259,20 +259,40 @@ impl ::rds_api::runtime::Operation for ImportDatabaseBetweenInstancesRequest {
     }
 }
 /// Response of `ImportDatabaseBetweenInstances`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImportDatabaseBetweenInstancesResponse {
     /// ID of the request.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
     /// ID of the import task; pass it to CancelImport. The service returns it as a JSON string or number.
     ///
     /// Wire name: `ImportId`. Example: `2122321`.
-    #[serde(rename = "ImportId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub import_id: String,
+}
+impl ::rds_api::runtime::de::Decode for ImportDatabaseBetweenInstancesResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        let mut import_id = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        "ImportId" => import_id = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            import_id: import_id.ok_or_else(|| reader.missing("ImportId"))?,
+        })
+    }
 }
 /// Error codes `ImportDatabaseBetweenInstances` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -355,9 +375,10 @@ impl std::fmt::Display for ImportDatabaseBetweenInstancesError {
     }
 }
 /// The `DbInfo` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Serialize)]
-#[cfg_attr(feature = "server", derive(::rds_api::runtime::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::rds_api::runtime::serde::Serialize)]
 #[serde(crate = "::rds_api::runtime::serde")]
+#[cfg_attr(feature = "server", derive(::rds_api::runtime::serde::Deserialize))]
 pub struct DbInfo {
     /// Which databases to migrate, and under which names.
     ///
@@ -375,9 +396,10 @@ impl DbInfo {
     }
 }
 /// The shapes `DbNames` may take.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Serialize)]
-#[cfg_attr(feature = "server", derive(::rds_api::runtime::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::rds_api::runtime::serde::Serialize)]
 #[serde(crate = "::rds_api::runtime::serde", untagged)]
+#[cfg_attr(feature = "server", derive(::rds_api::runtime::serde::Deserialize))]
 pub enum DbNames {
     /// Migrate these databases under the same names: `{"DBNames":["db1","db2"]}`.
     Same(Vec<String>),

@@ -51,11 +51,15 @@ impl std::fmt::Display for Engine {
     }
 }
 impl ::rds_api::runtime::de::Decode for Engine {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
-            .map(|value| Self::from_wire(&value))
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        reader.text().map(|value| Self::from_wire(&value))
+    }
+    fn decode_optional(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
+        Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
     }
 }
 /// Instance family (`DBInstanceClassType`).
@@ -102,11 +106,15 @@ impl std::fmt::Display for InstanceFamily {
     }
 }
 impl ::rds_api::runtime::de::Decode for InstanceFamily {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
-            .map(|value| Self::from_wire(&value))
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        reader.text().map(|value| Self::from_wire(&value))
+    }
+    fn decode_optional(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
+        Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
     }
 }
 /// Status of an instance (`DBInstanceStatus`). The service adds states over time: values this SDK does not
@@ -230,11 +238,15 @@ impl std::fmt::Display for InstanceStatus {
     }
 }
 impl ::rds_api::runtime::de::Decode for InstanceStatus {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
-            .map(|value| Self::from_wire(&value))
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        reader.text().map(|value| Self::from_wire(&value))
+    }
+    fn decode_optional(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
+        Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
     }
 }
 /// Lock mode of an instance; anything but `Unlock` blocks changes such as an import.
@@ -301,10 +313,14 @@ impl std::fmt::Display for LockMode {
     }
 }
 impl ::rds_api::runtime::de::Decode for LockMode {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
-            .map(|value| Self::from_wire(&value))
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        reader.text().map(|value| Self::from_wire(&value))
+    }
+    fn decode_optional(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
+        Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
     }
 }

@@ -48,7 +48,7 @@ pub enum Location {
 /// `Version`, `AccessKeyId`, `Signature`, …) itself.
 pub trait Operation: Send + Sync {
     /// What a successful call decodes to.
-    type Response: serde::de::DeserializeOwned + Send + 'static;
+    type Response: super::de::Decode + Send + 'static;
     /// The error codes the operation documents (plus an `Unknown` catch-all).
     type ErrorCode: ErrorCode;
     /// The wire name, sent as `Action` (e.g. `ImportDatabaseBetweenInstances`).

@@ -175,7 +175,7 @@ mod tests {
 
     fn page(count: usize, total: Option<i32>) -> Vec<Database> {
         let total = total.map_or(String::new(), |t| format!(r#","TotalCount":{t}"#));
-        (0..count).map(|i| serde_json::from_str(&format!(r#"{{"DBName":"db{i}"{total}}}"#)).unwrap()).collect()
+        (0..count).map(|i| crate::runtime::de::from_str(&format!(r#"{{"DBName":"db{i}"{total}}}"#)).unwrap()).collect()
     }
 
     #[test]

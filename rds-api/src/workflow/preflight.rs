@@ -569,7 +569,7 @@ mod tests {
     use super::*;
 
     fn db(json: &str) -> Database {
-        serde_json::from_str(json).unwrap()
+        crate::runtime::de::from_str(json).unwrap()
     }
 
     fn pairs(names: &[(&str, &str)]) -> Vec<(String, String)> {

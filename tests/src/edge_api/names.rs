@@ -185,24 +185,40 @@ impl ::rds_api::runtime::Operation for NamesRequest {
     }
 }
 /// Response of `Names`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NamesResponse {
     /// The `RequestId` value.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
     /// A response enum (open) with a value `Unknown`, besides the catch-all.
     ///
     /// Wire name: `State`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub state: Option<State>,
+}
+impl ::rds_api::runtime::de::Decode for NamesResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        let mut state = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        "State" => state = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            state: state.unwrap_or_default(),
+        })
+    }
 }
 /// Error codes `Names` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -339,11 +355,15 @@ impl std::fmt::Display for State {
     }
 }
 impl ::rds_api::runtime::de::Decode for State {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
-            .map(|value| Self::from_wire(&value))
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        reader.text().map(|value| Self::from_wire(&value))
+    }
+    fn decode_optional(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
+        Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
     }
 }
 impl ::rds_api::runtime::FromParams for NamesRequest {

@@ -181,29 +181,47 @@ impl ::rds_api::runtime::Operation for CreateWidgetRequest {
     }
 }
 /// Response of `CreateWidget`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWidgetResponse {
     /// The `RequestId` value.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
     /// The `WidgetId` value.
     ///
     /// Wire name: `WidgetId`.
-    #[serde(rename = "WidgetId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub widget_id: String,
     /// The `Serial` value.
     ///
     /// Wire name: `Serial`.
-    #[serde(
-        rename = "Serial",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub serial: Option<i64>,
+}
+impl ::rds_api::runtime::de::Decode for CreateWidgetResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        let mut widget_id = None;
+        let mut serial = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        "WidgetId" => widget_id = Some(reader.decode()?),
+                        "Serial" => serial = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            widget_id: widget_id.ok_or_else(|| reader.missing("WidgetId"))?,
+            serial: serial.unwrap_or_default(),
+        })
+    }
 }
 /// Error codes `CreateWidget` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -314,9 +332,10 @@ impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Color {
     }
 }
 /// The shapes `Parts` may take.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Serialize)]
-#[derive(::rds_api::runtime::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::rds_api::runtime::serde::Serialize)]
 #[serde(crate = "::rds_api::runtime::serde", untagged)]
+#[derive(::rds_api::runtime::serde::Deserialize)]
 pub enum Parts {
     /// The `Names` shape.
     Names(Vec<String>),
@@ -356,9 +375,10 @@ impl Parts {
     }
 }
 /// The `WidgetSpec` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Serialize)]
-#[derive(::rds_api::runtime::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::rds_api::runtime::serde::Serialize)]
 #[serde(crate = "::rds_api::runtime::serde")]
+#[derive(::rds_api::runtime::serde::Deserialize)]
 pub struct WidgetSpec {
     /// The `Parts` value.
     ///

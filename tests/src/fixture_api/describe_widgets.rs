@@ -373,42 +373,54 @@ impl ::rds_api::runtime::Paginated for DescribeWidgetsRequest {
     }
 }
 /// Response of `DescribeWidgets`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeWidgetsResponse {
     /// The `RequestId` value.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
     /// The `TotalCount` value.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub total_count: Option<i64>,
     /// The `NextToken` value.
     ///
     /// Wire name: `NextToken`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub next_token: Option<String>,
     /// The `Items` value.
     ///
     /// Wire name: `Items`.
-    #[serde(
-        rename = "Items",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub widgets: Vec<Widget>,
+}
+impl ::rds_api::runtime::de::Decode for DescribeWidgetsResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        let mut total_count = None;
+        let mut next_token = None;
+        let mut widgets = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        "TotalCount" => total_count = Some(reader.decode()?),
+                        "NextToken" => next_token = Some(reader.decode()?),
+                        "Items" => widgets = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            total_count: total_count.unwrap_or_default(),
+            next_token: next_token.unwrap_or_default(),
+            widgets: widgets.unwrap_or_default(),
+        })
+    }
 }
 /// Error codes `DescribeWidgets` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -519,75 +531,74 @@ impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Status {
     }
 }
 /// The `Widget` structure.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Widget {
     /// The `WidgetId` value.
     ///
     /// Wire name: `WidgetId`.
-    #[serde(rename = "WidgetId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub widget_id: String,
     /// The `Status` value.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub status: Option<WidgetStatus>,
     /// The `Size` value.
     ///
     /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub size: Option<i32>,
     /// The `Ratio` value.
     ///
     /// Wire name: `Ratio`.
-    #[serde(
-        rename = "Ratio",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub ratio: Option<f64>,
     /// The `Enabled` value.
     ///
     /// Wire name: `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub enabled: Option<bool>,
     /// The `Dimensions` value.
     ///
     /// Wire name: `Dimensions`.
-    #[serde(
-        rename = "Dimensions",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub dimensions: Option<Dimensions>,
     /// The `Labels` value.
     ///
     /// Wire name: `Labels`.
-    #[serde(
-        rename = "Labels",
-        default,
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
     pub labels: Vec<String>,
 }
 impl ::rds_api::runtime::de::Decode for Widget {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <Self as ::rds_api::runtime::serde::Deserialize>::deserialize(deserializer)
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut widget_id = None;
+        let mut status = None;
+        let mut size = None;
+        let mut ratio = None;
+        let mut enabled = None;
+        let mut dimensions = None;
+        let mut labels = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "WidgetId" => widget_id = Some(reader.decode()?),
+                        "Status" => status = Some(reader.decode()?),
+                        "Size" => size = Some(reader.decode()?),
+                        "Ratio" => ratio = Some(reader.decode()?),
+                        "Enabled" => enabled = Some(reader.decode()?),
+                        "Dimensions" => dimensions = Some(reader.decode()?),
+                        "Labels" => labels = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            widget_id: widget_id.ok_or_else(|| reader.missing("WidgetId"))?,
+            status: status.unwrap_or_default(),
+            size: size.unwrap_or_default(),
+            ratio: ratio.unwrap_or_default(),
+            enabled: enabled.unwrap_or_default(),
+            dimensions: dimensions.unwrap_or_default(),
+            labels: labels.unwrap_or_default(),
+        })
     }
 }
 /// Values of `WidgetStatus`.
@@ -626,11 +637,15 @@ impl std::fmt::Display for WidgetStatus {
     }
 }
 impl ::rds_api::runtime::de::Decode for WidgetStatus {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
-            .map(|value| Self::from_wire(&value))
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        reader.text().map(|value| Self::from_wire(&value))
+    }
+    fn decode_optional(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
+        Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
     }
 }
 impl ::rds_api::runtime::FromParams for DescribeWidgetsRequest {

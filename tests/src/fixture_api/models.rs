@@ -3,29 +3,20 @@
 
 //! Types that several operations share, defined once under `api-specs/models/`.
 /// A shared object model, met both in a request's JSON value and in a response.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::rds_api::runtime::serde::Serialize,
-    ::rds_api::runtime::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::rds_api::runtime::serde::Serialize)]
 #[serde(crate = "::rds_api::runtime::serde")]
+#[derive(::rds_api::runtime::serde::Deserialize)]
 pub struct Dimensions {
     /// The `Width` value.
     ///
     /// Wire name: `Width` (required). Constraints: at least 1.
-    #[serde(rename = "Width", deserialize_with = "::rds_api::runtime::de::decode")]
+    #[serde(rename = "Width")]
     pub width: i32,
     /// The `Shade` value.
     ///
     /// Wire name: `Shade` (optional).
-    #[serde(
-        rename = "Shade",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::rds_api::runtime::de::decode"
-    )]
+    #[serde(rename = "Shade", default, skip_serializing_if = "Option::is_none")]
     pub shade: Option<Shade>,
 }
 impl Dimensions {
@@ -38,10 +29,26 @@ impl Dimensions {
     }
 }
 impl ::rds_api::runtime::de::Decode for Dimensions {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <Self as ::rds_api::runtime::serde::Deserialize>::deserialize(deserializer)
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut width = None;
+        let mut shade = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "Width" => width = Some(reader.decode()?),
+                        "Shade" => shade = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            width: width.ok_or_else(|| reader.missing("Width"))?,
+            shade: shade.unwrap_or_default(),
+        })
     }
 }
 /// A shared enum model, used inside another model and as a flattened request parameter.
@@ -103,10 +110,14 @@ impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Shade {
     }
 }
 impl ::rds_api::runtime::de::Decode for Shade {
-    fn decode<'de, D: ::rds_api::runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::rds_api::runtime::de::Decode>::decode(deserializer)
-            .map(|value| Self::from_wire(&value))
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        reader.text().map(|value| Self::from_wire(&value))
+    }
+    fn decode_optional(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
+        Ok(reader.optional_text()?.map(|value| Self::from_wire(&value)))
     }
 }

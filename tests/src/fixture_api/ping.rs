@@ -46,15 +46,33 @@ impl ::rds_api::runtime::Operation for PingRequest {
     fn write_params(&self, _params: &mut ::rds_api::runtime::Params) {}
 }
 /// Response of `Ping`.
-#[derive(Clone, Debug, PartialEq, ::rds_api::runtime::serde::Deserialize)]
-#[serde(crate = "::rds_api::runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PingResponse {
     /// The `RequestId` value.
     ///
     /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId", deserialize_with = "::rds_api::runtime::de::decode")]
     pub request_id: String,
+}
+impl ::rds_api::runtime::de::Decode for PingResponse {
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut request_id = None;
+        reader
+            .object(
+                &mut |reader, key| {
+                    match key {
+                        "RequestId" => request_id = Some(reader.decode()?),
+                        _ => reader.skip()?,
+                    }
+                    Ok(())
+                },
+            )?;
+        Ok(Self {
+            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+        })
+    }
 }
 /// Error codes `Ping` may return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
