@@ -255,7 +255,7 @@ async fn route(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Res
         }
         (["faults"], &Method::DELETE) => {
             shared.faults.clear_all();
-            Ok(json!({ "cleared": "*all*" }))
+            Ok(json!({ "cleared": true }))
         }
         (["faults"], _) => Err(wrong_method(method, path, "GET or DELETE")),
         (["faults", action], &Method::GET) => {

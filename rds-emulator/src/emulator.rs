@@ -152,9 +152,7 @@ impl EmulatorHandle {
 
     /// Writes the current state to the path given by [`Emulator::save_path`], atomically, and returns that path.
     pub fn save(&self) -> Result<&Path, StateError> {
-        let path = self.shared.save_path.as_deref().ok_or_else(|| {
-            StateError::Invalid("the emulator has no file to save its state to (Emulator::save_path)".into())
-        })?;
+        let path = self.shared.save_path.as_deref().ok_or(StateError::NoSavePath)?;
         self.state().save(path)?;
         Ok(path)
     }

@@ -33,7 +33,11 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The crate's README lists every error code, the state file format and the binary.
+//! The binary (`rds-emulator --help`) serves the same emulator to tests written in any language: they use the
+//! official SDKs for RPC, and a small HTTP control API on the same port, under `/_emulator/`, to inject faults,
+//! read the per-Action counters, move the clock and read, replace, save or reset the state.
+//!
+//! The crate's README lists every error code, the control API, the state file format and the binary.
 #![deny(missing_docs)]
 
 mod auth;

@@ -394,6 +394,10 @@ pub enum StateError {
     /// The state contradicts itself (duplicate ids, an STS key not starting with `STS.`, …).
     #[error("inconsistent state: {0}")]
     Invalid(String),
+    /// The emulator was asked to save its state but has no file to save it to
+    /// ([`Emulator::save_path`](crate::Emulator::save_path)).
+    #[error("the emulator has no file to save its state to (Emulator::save_path, or the binary's --state FILE)")]
+    NoSavePath,
 }
 
 /// An AccessKey ID resolved to its account and secret.

@@ -166,6 +166,7 @@ async fn saving_writes_the_state_file_and_needs_one() {
     let emulator = demo_emulator().await;
     let (status, body, _) = control(&emulator.endpoint(), "POST", "/state/save", None).await;
     assert_eq!((status, body["Code"].as_str()), (409, Some("NoStateFile")));
+    assert!(matches!(emulator.save(), Err(rds_emulator::StateError::NoSavePath)));
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.yaml");
@@ -175,6 +176,10 @@ async fn saving_writes_the_state_file_and_needs_one() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["saved_to"], path.display().to_string());
     assert_eq!(State::load(&path).unwrap(), emulator.state());
+    // The library saves the same way, and resets like the control API.
+    emulator.reset();
+    assert_eq!(emulator.save().unwrap(), path);
+    assert_eq!(State::load(&path).unwrap(), State::demo());
     // Only the file itself is left in the directory (the temporary file was renamed over it).
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["state.yaml"]);
