@@ -538,11 +538,36 @@ def check_control_clock_and_reset(wire, args, host_port):
     )
 
 
+def check_tea_generic_import(wire, args, host_port):
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    query = {
+        "DBInstanceId": DESTINATION,
+        "SourceDBInstanceId": SOURCE,
+        "DBInfo": json.dumps({"DBNames": {"inventory": "inventory_copy"}}, separators=(",", ":")),
+    }
+    with TeaWire(wire) as recorder:
+        answer = generic_rpc(client, "ImportDatabaseBetweenInstances", query)
+    sent_authorization(recorder)
+    body = answer.get("body") or {}
+    import_id = body.get("ImportId")
+    if not str(import_id or "").isdigit() or not body.get("RequestId"):
+        raise CheckFailed("unexpected answer: %r" % (answer,))
+    counts = control_ok(args, "GET", "/counters/ImportDatabaseBetweenInstances")
+    if counts["processed"] != 1:
+        raise CheckFailed("after the reset, the emulator processed %r imports, not 1" % counts)
+    return "ImportDatabaseBetweenInstances through call_api: ImportId=%s RequestId=%s; control API counts %s" % (
+        import_id,
+        body["RequestId"],
+        "%(received)s received, %(processed)s processed" % counts,
+    )
+
+
 # The successful import runs after every check that needs rm-demo-destination
 # idle: it leaves the destination busy importing, and a busy destination is itself
 # refused with IncorrectDBInstanceState, which would let the Stopped-source check
-# pass for the wrong reason. Only the clock check follows: it finishes the import
-# by advancing the emulator clock, then resets the emulator to its demo state.
+# pass for the wrong reason. The clock check follows: it finishes the import by
+# advancing the emulator clock, then resets the emulator to its demo state, so the
+# last check can start another import through the Tea SDK's generic call.
 CHECKS = [
     ("legacy SDK: a Stopped source (%s) is refused with IncorrectDBInstanceState" % STOPPED, check_stopped_source),
     ("legacy SDK: a wrong AccessKeySecret is refused", check_wrong_secret),
@@ -555,6 +580,7 @@ CHECKS = [
     ("Tea SDK (V3): a withdrawn operation (CancelImport) through the generic call_api", check_tea_generic_withdrawn),
     ("legacy SDK: import %s -> %s (sales -> sales_copy) returns an ImportId" % (SOURCE, DESTINATION), check_import),
     ("control API: advancing the clock from Python finishes the import; reset restores the demo", check_control_clock_and_reset),
+    ("Tea SDK (V3): the withdrawn ImportDatabaseBetweenInstances through call_api starts an import", check_tea_generic_import),
 ]
 
 
