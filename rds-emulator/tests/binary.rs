@@ -219,14 +219,24 @@ fn start_saving(endpoint: &str) -> std::net::TcpStream {
     stream
 }
 
-/// Waits until the save shows on disk (a new file in `dir`, or `path` changed), then waits `delay` more.
-fn wait_for_the_write(dir: &std::path::Path, path: &std::path::Path, delay: std::time::Duration) {
-    let before = std::fs::metadata(path).unwrap();
+/// The names of the files in `dir`.
+fn file_names(dir: &std::path::Path) -> std::collections::BTreeSet<std::ffi::OsString> {
+    std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().file_name()).collect()
+}
+
+/// What the directory looked like before a save: `path`'s metadata and the names of its files (earlier killed
+/// saves may have left temporary files: only a new one counts).
+type Before = (std::fs::Metadata, std::collections::BTreeSet<std::ffi::OsString>);
+
+/// Waits until the save shows on disk (a new file in `dir`, or `path` changed since `before`), then waits
+/// `delay` more.
+fn wait_for_the_write(dir: &std::path::Path, path: &std::path::Path, before: Before, delay: std::time::Duration) {
+    let (before, files_before) = before;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        let others = std::fs::read_dir(dir).unwrap().filter(|e| e.as_ref().unwrap().path() != path).count();
+        let new_file = file_names(dir).difference(&files_before).next().is_some();
         let now = std::fs::metadata(path).unwrap();
-        if others > 0 || now.len() != before.len() || now.modified().unwrap() != before.modified().unwrap() {
+        if new_file || now.len() != before.len() || now.modified().unwrap() != before.modified().unwrap() {
             break;
         }
         assert!(std::time::Instant::now() < deadline, "the save never started");
@@ -276,8 +286,9 @@ async fn a_process_killed_while_saving_never_leaves_a_corrupt_state_file() {
             assert_eq!(control(&endpoint, reqwest::Method::POST, "/state/save", None).await.0, 200);
         } else {
             // The others are cut off by SIGKILL as soon as the write shows on disk, or a little later.
+            let before = (std::fs::metadata(&path).unwrap(), file_names(dir.path()));
             let _socket = start_saving(&endpoint);
-            wait_for_the_write(dir.path(), &path, std::time::Duration::from_micros((generation - 2) * 300));
+            wait_for_the_write(dir.path(), &path, before, std::time::Duration::from_micros((generation - 2) * 300));
             running.0.kill().unwrap();
             running.0.wait().unwrap();
         }
@@ -285,7 +296,8 @@ async fn a_process_killed_while_saving_never_leaves_a_corrupt_state_file() {
 
         // Whatever happened, the file is a whole state: the last one saved, or the one being saved.
         let loaded = rds_emulator::State::load(&path).unwrap_or_else(|e| panic!("generation {generation}: {e}"));
-        assert_eq!(loaded.accounts[0].instances.len(), 4009, "generation {generation}: a part of a state");
+        let instances = loaded.accounts.first().map_or(0, |account| account.instances.len());
+        assert_eq!(instances, 4009, "generation {generation}: the file holds a part of a state");
         let on_disk = loaded.settings.migration_seconds;
         assert!(
             on_disk == Some(generation) || on_disk == Some(last_saved),
