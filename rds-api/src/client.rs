@@ -469,7 +469,9 @@ impl Client {
         body: &mut BTreeMap<String, String>,
     ) -> Result<Option<String>, ValidationError> {
         let credentials_token = self.inner.credentials.security_token().filter(|t| !t.is_empty());
-        if !COMMON_PARAMETERS.iter().any(|name| query.contains_key(*name) || body.contains_key(*name)) {
+        // The request's few names are looked up among the common ones, rather than each common name in both
+        // maps.
+        if !query.keys().chain(body.keys()).any(|name| COMMON_PARAMETERS.contains(&name.as_str())) {
             return Ok(credentials_token.map(str::to_owned));
         }
         let mut violations = Vec::new();
@@ -530,24 +532,33 @@ impl Client {
         let credentials = &self.inner.credentials;
         let timestamp = signing::Timestamp::new(timestamp);
         // Every query parameter, borrowed, sorted by name (byte order, as BTreeMap<String, _> sorts): the
-        // request's own and the common ones. `merge_common_parameters` has refused (or, for SecurityToken,
-        // taken out) every request parameter named like a common one, so no name occurs twice.
-        let mut sorted: Vec<(&str, &str)> = Vec::with_capacity(query.len() + 9);
-        sorted.extend(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
-        sorted.extend([
+        // request's own merged with the common ones (listed in that order). `merge_common_parameters` has
+        // refused (or, for SecurityToken, taken out) every request parameter named like a common one, so no
+        // name occurs twice.
+        let common = [
             ("AccessKeyId", credentials.access_key_id()),
             ("Action", target.action),
             ("Format", "JSON"),
+            ("SecurityToken", security_token.as_deref().unwrap_or_default()),
             ("SignatureMethod", "HMAC-SHA1"),
             ("SignatureNonce", nonce),
             ("SignatureVersion", "1.0"),
             ("Timestamp", timestamp.as_str()),
             ("Version", target.version),
-        ]);
-        if let Some(token) = &security_token {
-            sorted.push(("SecurityToken", token));
+        ];
+        let mut sorted: Vec<(&str, &str)> = Vec::with_capacity(query.len() + common.len());
+        let mut own = query.iter().map(|(name, value)| (name.as_str(), value.as_str())).peekable();
+        for (name, value) in common {
+            if name == "SecurityToken" && security_token.is_none() {
+                continue;
+            }
+            while let Some(pair) = own.next_if(|(own_name, _)| *own_name < name) {
+                sorted.push(pair);
+            }
+            sorted.push((name, value));
         }
-        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        sorted.extend(own);
+        debug_assert!(sorted.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted, no name twice");
 
         // One pass encodes every parameter once into the URL and twice into the string to sign. `Signature`
         // is not signed; it is spliced into the URL at its sorted place once it is known.

@@ -83,9 +83,9 @@ impl fmt::Display for Rule {
             Rule::CommonParameter => {
                 f.write_str("is a common parameter that the client sets itself; a request cannot set it")
             }
-            Rule::ConflictsWithCredentials => f.write_str(
-                "differs from the security token of the client's credentials; only one value can be sent",
-            ),
+            Rule::ConflictsWithCredentials => {
+                f.write_str("differs from the security token of the client's credentials; only one value can be sent")
+            }
             Rule::Differ { others, description } => {
                 write!(f, "must differ from {}", others.join(", "))?;
                 if let Some(description) = description {
@@ -200,7 +200,9 @@ pub struct Validator {
 impl Validator {
     /// Starts validating a request of `operation` (its wire name).
     pub fn new(operation: &'static str) -> Self {
-        Validator { operation, path: String::new(), marks: Vec::new(), violations: Vec::new() }
+        // Room for the usual depth and path length from the start, rather than growing on the first few
+        // `enter`s of every request.
+        Validator { operation, path: String::with_capacity(64), marks: Vec::with_capacity(8), violations: Vec::new() }
     }
 
     /// Descends into the parameter or field `segment`: path `A` becomes `A.segment`.
@@ -238,6 +240,10 @@ impl Validator {
 
     /// Checks that `value` has at least `min` characters.
     pub fn min_length(&mut self, value: &str, min: u64) {
+        // A character is 1 to 4 bytes: a quarter of the byte length is enough, most often, not to count.
+        if value.len().div_ceil(4) as u64 >= min {
+            return;
+        }
         if (value.chars().count() as u64) < min {
             self.push(Rule::MinLength(min), Some(shown(value)));
         }
@@ -245,6 +251,10 @@ impl Validator {
 
     /// Checks that `value` has at most `max` characters.
     pub fn max_length(&mut self, value: &str, max: u64) {
+        // A character is at least 1 byte: within `max` bytes is within `max` characters, without counting.
+        if value.len() as u64 <= max {
+            return;
+        }
         if value.chars().count() as u64 > max {
             self.push(Rule::MaxLength(max), Some(shown(value)));
         }
@@ -295,12 +305,20 @@ impl Validator {
         items: impl IntoIterator<Item = &'a T>,
         rule: Rule,
     ) {
-        let items: Vec<&T> = items.into_iter().collect();
-        let mut reported: Vec<&T> = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            if items[..i].contains(item) && !reported.contains(item) {
-                reported.push(item);
+        // The items seen so far: the first few on the stack, as lists here are short and validating every
+        // request should not allocate for them.
+        const INLINE: usize = 16;
+        let mut inline: [Option<&T>; INLINE] = [None; INLINE];
+        let mut spilled: Vec<&T> = Vec::new();
+        for (seen, item) in items.into_iter().enumerate() {
+            // A value is reported once, at its second occurrence.
+            let earlier = inline.iter().flatten().chain(&spilled).filter(|earlier| **earlier == item).count();
+            if earlier == 1 {
                 self.push(rule.clone(), Some(shown(&item.to_string())));
+            }
+            match inline.get_mut(seen) {
+                Some(slot) => *slot = Some(item),
+                None => spilled.push(item),
             }
         }
     }
@@ -547,6 +565,36 @@ mod tests {
         assert_eq!(all[0].value.as_deref(), Some("a"));
         assert_eq!(all[1].value.as_deref(), Some("b"));
         assert_eq!(all[0].to_string(), r#"DBNames: must not contain the same item twice (got "a")"#);
+    }
+
+    #[test]
+    fn duplicates_past_the_inline_items_are_found() {
+        // 40 items: the first 16 are kept on the stack, the rest in a vector; duplicates across both, and
+        // within the vector, reported once each in order of their second occurrence.
+        let items: Vec<String> =
+            (0..40).map(|i| if i < 30 { format!("n{i}") } else { format!("n{}", (i - 30) % 5 * 7) }).collect();
+        let mut v = Validator::new("Op");
+        v.unique_items(items.iter());
+        let reported: Vec<String> = violations(v).into_iter().filter_map(|x| x.value).collect();
+        assert_eq!(reported, [r#"n0"#, "n7", "n14", "n21", "n28"]);
+        let mut v = Validator::new("Op");
+        let spilled: Vec<String> = (0..20).map(|i| if i == 19 { "n17".to_owned() } else { format!("n{i}") }).collect();
+        v.unique_items(spilled.iter());
+        assert_eq!(one(v).value.as_deref(), Some("n17"));
+    }
+
+    #[test]
+    fn lengths_near_the_byte_shortcuts() {
+        // 4-byte characters: 8 bytes are 2 characters, so neither bound may be decided by bytes alone.
+        let mut v = Validator::new("Op");
+        v.min_length("🚀🚀", 3);
+        v.max_length("🚀🚀🚀", 2);
+        v.min_length("🚀🚀", 2);
+        v.max_length("🚀🚀", 2);
+        v.min_length("abcd", 1);
+        v.max_length("ab", 2);
+        let all = violations(v);
+        assert_eq!(all.iter().map(|x| x.rule.clone()).collect::<Vec<_>>(), [Rule::MinLength(3), Rule::MaxLength(2)]);
     }
 
     #[test]
