@@ -194,8 +194,36 @@ fn format_file(tokens: TokenStream) -> String {
     // The tokens come from quote! over idents we validated; a parse failure is a generator bug, and printing
     // the raw tokens keeps it visible in the diff and in the compiler's error rather than aborting.
     match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => format!("{HEADER}{}", prettyplease::unparse(&file)),
+        Ok(mut file) => {
+            inline_functions(&mut file);
+            format!("{HEADER}{}", prettyplease::unparse(&file))
+        }
         Err(e) => format!("{HEADER}compile_error!({:?});\n{tokens}\n", e.to_string()),
+    }
+}
+
+/// Marks every function of a generated file `#[inline]`, so that rds-api itself compiles none of them to
+/// machine code: each crate that calls an operation compiles what it calls (a program uses a handful of the
+/// service's hundreds of operations). Building rds-api then costs type checking alone per operation, not
+/// code generation (BENCHMARKS.md §4).
+fn inline_functions(file: &mut syn::File) {
+    let mark = |attrs: &mut Vec<syn::Attribute>| {
+        if !attrs.iter().any(|a| a.path().is_ident("inline")) {
+            attrs.push(syn::parse_quote!(#[inline]));
+        }
+    };
+    for item in &mut file.items {
+        match item {
+            syn::Item::Fn(f) => mark(&mut f.attrs),
+            syn::Item::Impl(block) => {
+                for member in &mut block.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        mark(&mut f.attrs);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -65,6 +65,7 @@ pub struct CancelImportRequest {
 }
 impl CancelImportRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> CancelImportRequestBuilder {
         CancelImportRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl CancelImportRequestBuilder {
     /// ID of the instance the import runs on (the destination of ImportDatabaseBetweenInstances).
     ///
     /// Wire name: `DBInstanceId` (required). Constraints: at least 1 character; at most 64 characters. Example: `rm-uf6wjk5xxxxxxx`.
+    #[inline]
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.db_instance_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl CancelImportRequestBuilder {
     /// ID of the import, as returned by ImportDatabaseBetweenInstances.
     ///
     /// Wire name: `ImportId` (required). Constraints: at least 1. Example: `8562584`.
+    #[inline]
     pub fn import_id(mut self, value: i32) -> Self {
         self.import_id = Some(value);
         self
@@ -98,6 +101,7 @@ impl CancelImportRequestBuilder {
     /// Resource group ID.
     ///
     /// Wire name: `ResourceGroupId` (optional).
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
@@ -105,6 +109,7 @@ impl CancelImportRequestBuilder {
     /// Owner account ID.
     ///
     /// Wire name: `OwnerId` (optional).
+    #[inline]
     pub fn owner_id(mut self, value: i64) -> Self {
         self.owner_id = Some(value);
         self
@@ -112,6 +117,7 @@ impl CancelImportRequestBuilder {
     /// Owner account name.
     ///
     /// Wire name: `OwnerAccount` (optional).
+    #[inline]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
@@ -119,6 +125,7 @@ impl CancelImportRequestBuilder {
     /// Resource owner account ID.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
+    #[inline]
     pub fn resource_owner_id(mut self, value: i64) -> Self {
         self.resource_owner_id = Some(value);
         self
@@ -126,11 +133,13 @@ impl CancelImportRequestBuilder {
     /// Resource owner account name.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
+    #[inline]
     pub fn resource_owner_account(mut self, value: impl Into<String>) -> Self {
         self.resource_owner_account = Some(value.into());
         self
     }
     /// Checks every constraint of `CancelImport` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CancelImportRequest, ::rds_api::runtime::ValidationError> {
@@ -156,6 +165,7 @@ impl CancelImportRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     v: &mut ::rds_api::runtime::Validator,
     db_instance_id: Option<&String>,
@@ -186,11 +196,13 @@ impl ::rds_api::runtime::Operation for CancelImportRequest {
     const VERSION: &'static str = "2014-08-15";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("CancelImport");
         validate_fields(&mut v, Some(&self.db_instance_id), Some(&self.import_id));
         v.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.db_instance_id;
@@ -228,6 +240,7 @@ pub struct CancelImportResponse {
     pub request_id: String,
 }
 impl ::rds_api::runtime::de::Decode for CancelImportResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -263,6 +276,7 @@ pub enum CancelImportError {
 }
 impl CancelImportError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::InvalidDbInstanceIdNotFound => Some(404u16),
@@ -274,6 +288,7 @@ impl CancelImportError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for CancelImportError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidDBInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound,
@@ -287,6 +302,7 @@ impl ::rds_api::runtime::ErrorCode for CancelImportError {
             }
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::InvalidDbInstanceIdNotFound => "InvalidDBInstanceId.NotFound",
@@ -298,12 +314,14 @@ impl ::rds_api::runtime::ErrorCode for CancelImportError {
     }
 }
 impl std::fmt::Display for CancelImportError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
 }
 #[cfg(feature = "server")]
 impl ::rds_api::runtime::FromParams for CancelImportRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

@@ -55,6 +55,7 @@ pub struct DescribeDatabasesRequest {
 }
 impl DescribeDatabasesRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> DescribeDatabasesRequestBuilder {
         DescribeDatabasesRequestBuilder::default()
     }
@@ -76,6 +77,7 @@ impl DescribeDatabasesRequestBuilder {
     /// ID of the instance.
     ///
     /// Wire name: `DBInstanceId` (required). Constraints: at least 1 character; at most 64 characters. Example: `rm-uf6wjk5xxxxxxx`.
+    #[inline]
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.db_instance_id = Some(value.into());
         self
@@ -83,6 +85,7 @@ impl DescribeDatabasesRequestBuilder {
     /// Only this database (several names separated by commas).
     ///
     /// Wire name: `DBName` (optional).
+    #[inline]
     pub fn db_name(mut self, value: impl Into<String>) -> Self {
         self.db_name = Some(value.into());
         self
@@ -90,6 +93,7 @@ impl DescribeDatabasesRequestBuilder {
     /// Only databases in this status: `Creating`, `Running` or `Deleting`.
     ///
     /// Wire name: `DBStatus` (optional).
+    #[inline]
     pub fn db_status(mut self, value: impl Into<String>) -> Self {
         self.db_status = Some(value.into());
         self
@@ -97,6 +101,7 @@ impl DescribeDatabasesRequestBuilder {
     /// Page number, from 1.
     ///
     /// Wire name: `PageNumber` (optional). Constraints: at least 1.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -104,6 +109,7 @@ impl DescribeDatabasesRequestBuilder {
     /// Entries per page.
     ///
     /// Wire name: `PageSize` (optional). Constraints: at least 1; at most 1000.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -111,6 +117,7 @@ impl DescribeDatabasesRequestBuilder {
     /// Owner account ID.
     ///
     /// Wire name: `OwnerId` (optional).
+    #[inline]
     pub fn owner_id(mut self, value: i64) -> Self {
         self.owner_id = Some(value);
         self
@@ -118,6 +125,7 @@ impl DescribeDatabasesRequestBuilder {
     /// Owner account name.
     ///
     /// Wire name: `OwnerAccount` (optional).
+    #[inline]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
@@ -125,6 +133,7 @@ impl DescribeDatabasesRequestBuilder {
     /// Resource owner account ID.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
+    #[inline]
     pub fn resource_owner_id(mut self, value: i64) -> Self {
         self.resource_owner_id = Some(value);
         self
@@ -132,11 +141,13 @@ impl DescribeDatabasesRequestBuilder {
     /// Resource owner account name.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
+    #[inline]
     pub fn resource_owner_account(mut self, value: impl Into<String>) -> Self {
         self.resource_owner_account = Some(value.into());
         self
     }
     /// Checks every constraint of `DescribeDatabases` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeDatabasesRequest, ::rds_api::runtime::ValidationError> {
@@ -166,6 +177,7 @@ impl DescribeDatabasesRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     v: &mut ::rds_api::runtime::Validator,
     db_instance_id: Option<&String>,
@@ -200,6 +212,7 @@ impl ::rds_api::runtime::Operation for DescribeDatabasesRequest {
     const VERSION: &'static str = "2014-08-15";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("DescribeDatabases");
         validate_fields(
@@ -210,6 +223,7 @@ impl ::rds_api::runtime::Operation for DescribeDatabasesRequest {
         );
         v.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.db_instance_id;
@@ -256,6 +270,7 @@ pub struct DescribeDatabasesResponse {
     pub databases: Vec<Database>,
 }
 impl ::rds_api::runtime::de::Decode for DescribeDatabasesResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -290,6 +305,7 @@ pub enum DescribeDatabasesError {
 }
 impl DescribeDatabasesError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::InvalidDbInstanceIdNotFound => Some(404u16),
@@ -299,6 +315,7 @@ impl DescribeDatabasesError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for DescribeDatabasesError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidDBInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound,
@@ -310,6 +327,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeDatabasesError {
             }
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::InvalidDbInstanceIdNotFound => "InvalidDBInstanceId.NotFound",
@@ -319,6 +337,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeDatabasesError {
     }
 }
 impl std::fmt::Display for DescribeDatabasesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
@@ -341,6 +360,7 @@ pub struct AccountPrivilegeInfo {
     pub account_privilege_detail: Option<String>,
 }
 impl ::rds_api::runtime::de::Decode for AccountPrivilegeInfo {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -430,6 +450,7 @@ pub struct Database {
     pub accounts: Vec<AccountPrivilegeInfo>,
 }
 impl ::rds_api::runtime::de::Decode for Database {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -511,6 +532,7 @@ impl DatabaseStatus {
         "Cold",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creating => "Creating",
@@ -521,6 +543,7 @@ impl DatabaseStatus {
         }
     }
     /// The variant of a wire value; values this SDK does not know become `Unknown`.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Creating" => Self::Creating,
@@ -532,16 +555,19 @@ impl DatabaseStatus {
     }
 }
 impl std::fmt::Display for DatabaseStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::de::Decode for DatabaseStatus {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
         reader.text().map(|value| Self::from_wire(&value))
     }
+    #[inline]
     fn decode_optional(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
@@ -550,6 +576,7 @@ impl ::rds_api::runtime::de::Decode for DatabaseStatus {
 }
 #[cfg(feature = "server")]
 impl ::rds_api::runtime::FromParams for DescribeDatabasesRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

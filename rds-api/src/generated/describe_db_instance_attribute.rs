@@ -38,6 +38,7 @@ pub struct DescribeDbInstanceAttributeRequest {
 }
 impl DescribeDbInstanceAttributeRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> DescribeDbInstanceAttributeRequestBuilder {
         DescribeDbInstanceAttributeRequestBuilder::default()
     }
@@ -53,6 +54,7 @@ impl DescribeDbInstanceAttributeRequestBuilder {
     /// ID of the instance.
     ///
     /// Wire name: `DBInstanceId` (required). Constraints: at least 1 character; at most 64 characters. Example: `rm-uf6wjk5xxxxxxx`.
+    #[inline]
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.db_instance_id = Some(value.into());
         self
@@ -60,6 +62,7 @@ impl DescribeDbInstanceAttributeRequestBuilder {
     /// Filters by expiry (`True` or `False`).
     ///
     /// Wire name: `Expired` (optional).
+    #[inline]
     pub fn expired(mut self, value: impl Into<String>) -> Self {
         self.expired = Some(value.into());
         self
@@ -67,11 +70,13 @@ impl DescribeDbInstanceAttributeRequestBuilder {
     /// Resource owner account ID.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
+    #[inline]
     pub fn resource_owner_id(mut self, value: i64) -> Self {
         self.resource_owner_id = Some(value);
         self
     }
     /// Checks every constraint of `DescribeDBInstanceAttribute` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -93,6 +98,7 @@ impl DescribeDbInstanceAttributeRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     v: &mut ::rds_api::runtime::Validator,
     db_instance_id: Option<&String>,
@@ -114,11 +120,13 @@ impl ::rds_api::runtime::Operation for DescribeDbInstanceAttributeRequest {
     const VERSION: &'static str = "2014-08-15";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("DescribeDBInstanceAttribute");
         validate_fields(&mut v, Some(&self.db_instance_id));
         v.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.db_instance_id;
@@ -146,6 +154,7 @@ pub struct DescribeDbInstanceAttributeResponse {
     pub instances: Vec<DbInstanceAttribute>,
 }
 impl ::rds_api::runtime::de::Decode for DescribeDbInstanceAttributeResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -180,6 +189,7 @@ pub enum DescribeDbInstanceAttributeError {
 }
 impl DescribeDbInstanceAttributeError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::InvalidDbInstanceIdNotFound => Some(404u16),
@@ -189,6 +199,7 @@ impl DescribeDbInstanceAttributeError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for DescribeDbInstanceAttributeError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidDBInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound,
@@ -200,6 +211,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeDbInstanceAttributeError {
             }
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::InvalidDbInstanceIdNotFound => "InvalidDBInstanceId.NotFound",
@@ -209,6 +221,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeDbInstanceAttributeError {
     }
 }
 impl std::fmt::Display for DescribeDbInstanceAttributeError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
@@ -347,6 +360,7 @@ pub struct DbInstanceAttribute {
     pub secondary_zones: Vec<SecondaryZone>,
 }
 impl ::rds_api::runtime::de::Decode for DbInstanceAttribute {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -486,6 +500,7 @@ pub struct ReadOnlyInstance {
     pub db_instance_id: String,
 }
 impl ::rds_api::runtime::de::Decode for ReadOnlyInstance {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -515,6 +530,7 @@ pub struct SecondaryZone {
     pub zone_id: String,
 }
 impl ::rds_api::runtime::de::Decode for SecondaryZone {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -536,6 +552,7 @@ impl ::rds_api::runtime::de::Decode for SecondaryZone {
 }
 #[cfg(feature = "server")]
 impl ::rds_api::runtime::FromParams for DescribeDbInstanceAttributeRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

@@ -156,6 +156,7 @@ pub struct DescribeDbInstancesRequest {
 }
 impl DescribeDbInstancesRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> DescribeDbInstancesRequestBuilder {
         DescribeDbInstancesRequestBuilder::default()
     }
@@ -201,6 +202,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Region ID.
     ///
     /// Wire name: `RegionId` (required). Constraints: at least 1 character. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -208,6 +210,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances of this engine: `MySQL`, `SQLServer`, `PostgreSQL` or `MariaDB`.
     ///
     /// Wire name: `Engine` (optional).
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -215,6 +218,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances in this status.
     ///
     /// Wire name: `DBInstanceStatus` (optional).
+    #[inline]
     pub fn db_instance_status(mut self, value: impl Into<String>) -> Self {
         self.db_instance_status = Some(value.into());
         self
@@ -222,6 +226,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only these instances (IDs separated by commas).
     ///
     /// Wire name: `DBInstanceId` (optional).
+    #[inline]
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.db_instance_id = Some(value.into());
         self
@@ -229,6 +234,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// `Primary`, `Readonly`, `Guard` or `Temp`.
     ///
     /// Wire name: `DBInstanceType` (optional).
+    #[inline]
     pub fn db_instance_type(mut self, value: impl Into<String>) -> Self {
         self.db_instance_type = Some(value.into());
         self
@@ -236,6 +242,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances of this instance type.
     ///
     /// Wire name: `DBInstanceClass` (optional).
+    #[inline]
     pub fn db_instance_class(mut self, value: impl Into<String>) -> Self {
         self.db_instance_class = Some(value.into());
         self
@@ -243,6 +250,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances of this engine version.
     ///
     /// Wire name: `EngineVersion` (optional).
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.engine_version = Some(value.into());
         self
@@ -250,6 +258,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances of this edition.
     ///
     /// Wire name: `Category` (optional).
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
@@ -257,6 +266,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// `VPC` or `Classic`.
     ///
     /// Wire name: `InstanceNetworkType` (optional).
+    #[inline]
     pub fn instance_network_type(mut self, value: impl Into<String>) -> Self {
         self.instance_network_type = Some(value.into());
         self
@@ -264,6 +274,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// `Standard` or `Safe`.
     ///
     /// Wire name: `ConnectionMode` (optional).
+    #[inline]
     pub fn connection_mode(mut self, value: impl Into<String>) -> Self {
         self.connection_mode = Some(value.into());
         self
@@ -271,6 +282,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only the instance with this endpoint.
     ///
     /// Wire name: `ConnectionString` (optional).
+    #[inline]
     pub fn connection_string(mut self, value: impl Into<String>) -> Self {
         self.connection_string = Some(value.into());
         self
@@ -278,6 +290,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Matches instance IDs and descriptions.
     ///
     /// Wire name: `SearchKey` (optional).
+    #[inline]
     pub fn search_key(mut self, value: impl Into<String>) -> Self {
         self.search_key = Some(value.into());
         self
@@ -285,6 +298,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Filters by expiry (`True` or `False`).
     ///
     /// Wire name: `Expired` (optional).
+    #[inline]
     pub fn expired(mut self, value: impl Into<String>) -> Self {
         self.expired = Some(value.into());
         self
@@ -292,6 +306,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances in this zone.
     ///
     /// Wire name: `ZoneId` (optional).
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -299,6 +314,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances in this VPC.
     ///
     /// Wire name: `VpcId` (optional).
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -306,6 +322,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances in this vSwitch.
     ///
     /// Wire name: `VSwitchId` (optional).
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.v_switch_id = Some(value.into());
         self
@@ -313,6 +330,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances in this resource group.
     ///
     /// Wire name: `ResourceGroupId` (optional).
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
@@ -320,6 +338,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances in this dedicated cluster.
     ///
     /// Wire name: `DedicatedHostGroupId` (optional).
+    #[inline]
     pub fn dedicated_host_group_id(mut self, value: impl Into<String>) -> Self {
         self.dedicated_host_group_id = Some(value.into());
         self
@@ -327,6 +346,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances on this host.
     ///
     /// Wire name: `DedicatedHostId` (optional).
+    #[inline]
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.dedicated_host_id = Some(value.into());
         self
@@ -334,6 +354,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// `Postpaid`, `Prepaid` or `Serverless`.
     ///
     /// Wire name: `PayType` (optional).
+    #[inline]
     pub fn pay_type(mut self, value: impl Into<String>) -> Self {
         self.pay_type = Some(value.into());
         self
@@ -341,6 +362,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Tags as JSON text, e.g. `{"key1":"value1"}`.
     ///
     /// Wire name: `Tags` (optional).
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
@@ -348,6 +370,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// `1` returns the `Category` of each instance.
     ///
     /// Wire name: `InstanceLevel` (optional). Constraints: one of `0`, `1`.
+    #[inline]
     pub fn instance_level(mut self, value: i32) -> Self {
         self.instance_level = Some(value);
         self
@@ -355,6 +378,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Whether to return the auto-renewal flag.
     ///
     /// Wire name: `QueryAutoRenewal` (optional).
+    #[inline]
     pub fn query_auto_renewal(mut self, value: bool) -> Self {
         self.query_auto_renewal = Some(value);
         self
@@ -362,6 +386,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Only instances behind this proxy (deprecated by the service).
     ///
     /// Wire name: `proxyId` (optional).
+    #[inline]
     pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = Some(value.into());
         self
@@ -369,6 +394,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Idempotency token.
     ///
     /// Wire name: `ClientToken` (optional). Constraints: at most 64 characters.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.client_token = Some(value.into());
         self
@@ -376,6 +402,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Page number, from 1 (number paging).
     ///
     /// Wire name: `PageNumber` (optional). Constraints: at least 1; at most 21474836. Default: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -383,6 +410,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Instances per page (number paging).
     ///
     /// Wire name: `PageSize` (optional). Constraints: at least 1; at most 100. Default: `30`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -390,6 +418,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Where the next page starts (token paging); from the previous response.
     ///
     /// Wire name: `NextToken` (optional).
+    #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
@@ -397,6 +426,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Instances per page (token paging).
     ///
     /// Wire name: `MaxResults` (optional). Constraints: at least 1; at most 100.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = Some(value);
         self
@@ -404,6 +434,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Owner account ID.
     ///
     /// Wire name: `OwnerId` (optional).
+    #[inline]
     pub fn owner_id(mut self, value: i64) -> Self {
         self.owner_id = Some(value);
         self
@@ -411,6 +442,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Owner account name.
     ///
     /// Wire name: `OwnerAccount` (optional).
+    #[inline]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
@@ -418,6 +450,7 @@ impl DescribeDbInstancesRequestBuilder {
     /// Resource owner account ID.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
+    #[inline]
     pub fn resource_owner_id(mut self, value: i64) -> Self {
         self.resource_owner_id = Some(value);
         self
@@ -425,11 +458,13 @@ impl DescribeDbInstancesRequestBuilder {
     /// Resource owner account name.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
+    #[inline]
     pub fn resource_owner_account(mut self, value: impl Into<String>) -> Self {
         self.resource_owner_account = Some(value.into());
         self
     }
     /// Checks every constraint of `DescribeDBInstances` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeDbInstancesRequest, ::rds_api::runtime::ValidationError> {
@@ -486,6 +521,7 @@ impl DescribeDbInstancesRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     v: &mut ::rds_api::runtime::Validator,
     region_id: Option<&String>,
@@ -539,6 +575,7 @@ impl ::rds_api::runtime::Operation for DescribeDbInstancesRequest {
     const VERSION: &'static str = "2014-08-15";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("DescribeDBInstances");
         validate_fields(
@@ -552,6 +589,7 @@ impl ::rds_api::runtime::Operation for DescribeDbInstancesRequest {
         );
         v.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.region_id;
@@ -660,6 +698,7 @@ impl ::rds_api::runtime::Operation for DescribeDbInstancesRequest {
 }
 impl ::rds_api::runtime::Paginated for DescribeDbInstancesRequest {
     type Item = DbInstance;
+    #[inline]
     fn next_page(&self, response: &Self::Response) -> Option<Self> {
         if self.next_token.is_some() || self.max_results.is_some() {
             let token = response
@@ -681,6 +720,7 @@ impl ::rds_api::runtime::Paginated for DescribeDbInstancesRequest {
             Some(next)
         }
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.instances
     }
@@ -715,6 +755,7 @@ pub struct DescribeDbInstancesResponse {
     pub instances: Vec<DbInstance>,
 }
 impl ::rds_api::runtime::de::Decode for DescribeDbInstancesResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -761,6 +802,7 @@ pub enum DescribeDbInstancesError {
 }
 impl DescribeDbInstancesError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::InvalidRegionIdNotFound => Some(404u16),
@@ -770,6 +812,7 @@ impl DescribeDbInstancesError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for DescribeDbInstancesError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
@@ -781,6 +824,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeDbInstancesError {
             }
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::InvalidRegionIdNotFound => "InvalidRegionId.NotFound",
@@ -790,6 +834,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeDbInstancesError {
     }
 }
 impl std::fmt::Display for DescribeDbInstancesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
@@ -904,6 +949,7 @@ pub struct DbInstance {
     pub multiple_or_single: Option<bool>,
 }
 impl ::rds_api::runtime::de::Decode for DbInstance {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -1011,6 +1057,7 @@ impl ::rds_api::runtime::de::Decode for DbInstance {
 }
 #[cfg(feature = "server")]
 impl ::rds_api::runtime::FromParams for DescribeDbInstancesRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

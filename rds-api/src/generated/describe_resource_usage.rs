@@ -43,6 +43,7 @@ pub struct DescribeResourceUsageRequest {
 }
 impl DescribeResourceUsageRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> DescribeResourceUsageRequestBuilder {
         DescribeResourceUsageRequestBuilder::default()
     }
@@ -61,6 +62,7 @@ impl DescribeResourceUsageRequestBuilder {
     /// ID of the instance.
     ///
     /// Wire name: `DBInstanceId` (required). Constraints: at least 1 character; at most 64 characters.
+    #[inline]
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.db_instance_id = Some(value.into());
         self
@@ -68,6 +70,7 @@ impl DescribeResourceUsageRequestBuilder {
     /// Resource group ID.
     ///
     /// Wire name: `ResourceGroupId` (optional).
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
@@ -75,6 +78,7 @@ impl DescribeResourceUsageRequestBuilder {
     /// Owner account ID.
     ///
     /// Wire name: `OwnerId` (optional).
+    #[inline]
     pub fn owner_id(mut self, value: i64) -> Self {
         self.owner_id = Some(value);
         self
@@ -82,6 +86,7 @@ impl DescribeResourceUsageRequestBuilder {
     /// Owner account name.
     ///
     /// Wire name: `OwnerAccount` (optional).
+    #[inline]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
@@ -89,6 +94,7 @@ impl DescribeResourceUsageRequestBuilder {
     /// Resource owner account ID.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
+    #[inline]
     pub fn resource_owner_id(mut self, value: i64) -> Self {
         self.resource_owner_id = Some(value);
         self
@@ -96,11 +102,13 @@ impl DescribeResourceUsageRequestBuilder {
     /// Resource owner account name.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
+    #[inline]
     pub fn resource_owner_account(mut self, value: impl Into<String>) -> Self {
         self.resource_owner_account = Some(value.into());
         self
     }
     /// Checks every constraint of `DescribeResourceUsage` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeResourceUsageRequest, ::rds_api::runtime::ValidationError> {
@@ -122,6 +130,7 @@ impl DescribeResourceUsageRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     v: &mut ::rds_api::runtime::Validator,
     db_instance_id: Option<&String>,
@@ -143,11 +152,13 @@ impl ::rds_api::runtime::Operation for DescribeResourceUsageRequest {
     const VERSION: &'static str = "2014-08-15";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("DescribeResourceUsage");
         validate_fields(&mut v, Some(&self.db_instance_id));
         v.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.db_instance_id;
@@ -241,6 +252,7 @@ pub struct DescribeResourceUsageResponse {
     pub backup_ecs_snapshot_size: Option<String>,
 }
 impl ::rds_api::runtime::de::Decode for DescribeResourceUsageResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -325,6 +337,7 @@ pub enum DescribeResourceUsageError {
 }
 impl DescribeResourceUsageError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::InvalidDbInstanceIdNotFound => Some(404u16),
@@ -334,6 +347,7 @@ impl DescribeResourceUsageError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for DescribeResourceUsageError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidDBInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound,
@@ -345,6 +359,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeResourceUsageError {
             }
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::InvalidDbInstanceIdNotFound => "InvalidDBInstanceId.NotFound",
@@ -354,12 +369,14 @@ impl ::rds_api::runtime::ErrorCode for DescribeResourceUsageError {
     }
 }
 impl std::fmt::Display for DescribeResourceUsageError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
 }
 #[cfg(feature = "server")]
 impl ::rds_api::runtime::FromParams for DescribeResourceUsageRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

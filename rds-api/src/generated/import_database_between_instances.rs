@@ -61,6 +61,7 @@ pub struct ImportDatabaseBetweenInstancesRequest {
 }
 impl ImportDatabaseBetweenInstancesRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> ImportDatabaseBetweenInstancesRequestBuilder {
         ImportDatabaseBetweenInstancesRequestBuilder::default()
     }
@@ -80,6 +81,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
     /// ID of the destination instance.
     ///
     /// Wire name: `DBInstanceId` (required). Constraints: at least 1 character; at most 64 characters. Example: `rm-uf6wjk5xxxxxxx`.
+    #[inline]
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.db_instance_id = Some(value.into());
         self
@@ -87,6 +89,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
     /// ID of the source instance. Must differ from `DBInstanceId`.
     ///
     /// Wire name: `SourceDBInstanceId` (required). Constraints: at least 1 character; at most 64 characters. Example: `rm-uf6wjk5yyyyyyy`.
+    #[inline]
     pub fn source_db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.source_db_instance_id = Some(value.into());
         self
@@ -94,6 +97,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
     /// The databases to migrate, sent as a JSON-encoded string.
     ///
     /// Wire name: `DBInfo` (required). Sent as one JSON-encoded string. Example: `{"DBNames":{"srcdb":"destdb","srcdb2":"destdb2"}}`.
+    #[inline]
     pub fn db_info(mut self, value: DbInfo) -> Self {
         self.db_info = Some(value);
         self
@@ -101,6 +105,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
     /// Owner account ID (caller parameter of every RDS operation).
     ///
     /// Wire name: `OwnerId` (optional).
+    #[inline]
     pub fn owner_id(mut self, value: i64) -> Self {
         self.owner_id = Some(value);
         self
@@ -108,6 +113,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
     /// Owner account name.
     ///
     /// Wire name: `OwnerAccount` (optional).
+    #[inline]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
@@ -115,6 +121,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
     /// Resource owner account ID.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
+    #[inline]
     pub fn resource_owner_id(mut self, value: i64) -> Self {
         self.resource_owner_id = Some(value);
         self
@@ -122,11 +129,13 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
     /// Resource owner account name.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
+    #[inline]
     pub fn resource_owner_account(mut self, value: impl Into<String>) -> Self {
         self.resource_owner_account = Some(value.into());
         self
     }
     /// Checks every constraint of `ImportDatabaseBetweenInstances` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -161,6 +170,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     v: &mut ::rds_api::runtime::Validator,
     db_instance_id: Option<&String>,
@@ -220,6 +230,7 @@ impl ::rds_api::runtime::Operation for ImportDatabaseBetweenInstancesRequest {
     const VERSION: &'static str = "2014-08-15";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = false;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("ImportDatabaseBetweenInstances");
         validate_fields(
@@ -230,6 +241,7 @@ impl ::rds_api::runtime::Operation for ImportDatabaseBetweenInstancesRequest {
         );
         v.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.db_instance_id;
@@ -272,6 +284,7 @@ pub struct ImportDatabaseBetweenInstancesResponse {
     pub import_id: String,
 }
 impl ::rds_api::runtime::de::Decode for ImportDatabaseBetweenInstancesResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -320,6 +333,7 @@ pub enum ImportDatabaseBetweenInstancesError {
 }
 impl ImportDatabaseBetweenInstancesError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::InvalidDbInstanceIdNotFound => Some(404u16),
@@ -336,6 +350,7 @@ impl ImportDatabaseBetweenInstancesError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for ImportDatabaseBetweenInstancesError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidDBInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound,
@@ -354,6 +369,7 @@ impl ::rds_api::runtime::ErrorCode for ImportDatabaseBetweenInstancesError {
             }
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::InvalidDbInstanceIdNotFound => "InvalidDBInstanceId.NotFound",
@@ -370,6 +386,7 @@ impl ::rds_api::runtime::ErrorCode for ImportDatabaseBetweenInstancesError {
     }
 }
 impl std::fmt::Display for ImportDatabaseBetweenInstancesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
@@ -388,6 +405,7 @@ pub struct DbInfo {
 }
 impl DbInfo {
     /// Records every constraint this value breaks.
+    #[inline]
     pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         v.enter("DBNames");
         let value = &self.db_names;
@@ -414,6 +432,7 @@ pub enum DbNames {
 }
 impl DbNames {
     /// Records every constraint this value breaks.
+    #[inline]
     pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         match self {
             Self::Same(value) => {
@@ -440,6 +459,7 @@ impl DbNames {
 }
 #[cfg(feature = "server")]
 impl ::rds_api::runtime::FromParams for ImportDatabaseBetweenInstancesRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

@@ -95,6 +95,7 @@ pub enum CommonError {
 }
 impl CommonError {
     /// The variant of a `Code`, if it is a common one.
+    #[inline]
     pub fn from_code(code: &str) -> Option<Self> {
         Some(
             match code {
@@ -121,6 +122,7 @@ impl CommonError {
         )
     }
     /// The `Code` as the service sends it.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             Self::MissingParameter => "MissingParameter",
@@ -144,6 +146,7 @@ impl CommonError {
         }
     }
     /// The HTTP status the service documents for this code.
+    #[inline]
     pub fn status(&self) -> u16 {
         match *self {
             Self::MissingParameter => 400u16,

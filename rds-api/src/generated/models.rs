@@ -25,6 +25,7 @@ impl Engine {
         "MariaDB",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MySql => "MySQL",
@@ -35,6 +36,7 @@ impl Engine {
         }
     }
     /// The variant of a wire value; values this SDK does not know become `Unknown`.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "MySQL" => Self::MySql,
@@ -46,16 +48,19 @@ impl Engine {
     }
 }
 impl std::fmt::Display for Engine {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::de::Decode for Engine {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
         reader.text().map(|value| Self::from_wire(&value))
     }
+    #[inline]
     fn decode_optional(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
@@ -80,6 +85,7 @@ impl InstanceFamily {
     /// Every value this SDK knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["s", "x", "d", "h"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Shared => "s",
@@ -90,6 +96,7 @@ impl InstanceFamily {
         }
     }
     /// The variant of a wire value; values this SDK does not know become `Unknown`.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "s" => Self::Shared,
@@ -101,16 +108,19 @@ impl InstanceFamily {
     }
 }
 impl std::fmt::Display for InstanceFamily {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::de::Decode for InstanceFamily {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
         reader.text().map(|value| Self::from_wire(&value))
     }
+    #[inline]
     fn decode_optional(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
@@ -184,6 +194,7 @@ impl InstanceStatus {
         "Released",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creating => "Creating",
@@ -208,6 +219,7 @@ impl InstanceStatus {
         }
     }
     /// The variant of a wire value; values this SDK does not know become `Unknown`.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Creating" => Self::Creating,
@@ -233,16 +245,19 @@ impl InstanceStatus {
     }
 }
 impl std::fmt::Display for InstanceStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::de::Decode for InstanceStatus {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
         reader.text().map(|value| Self::from_wire(&value))
     }
+    #[inline]
     fn decode_optional(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
@@ -281,6 +296,7 @@ impl LockMode {
         "Released",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unlock => "Unlock",
@@ -294,6 +310,7 @@ impl LockMode {
         }
     }
     /// The variant of a wire value; values this SDK does not know become `Unknown`.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Unlock" => Self::Unlock,
@@ -308,16 +325,19 @@ impl LockMode {
     }
 }
 impl std::fmt::Display for LockMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::de::Decode for LockMode {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
         reader.text().map(|value| Self::from_wire(&value))
     }
+    #[inline]
     fn decode_optional(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {

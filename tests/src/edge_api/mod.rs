@@ -18,14 +18,17 @@ pub const ACTIONS: &[&str] = &["Names"];
 pub enum CommonError {}
 impl CommonError {
     /// The variant of a `Code`, if it is a common one.
+    #[inline]
     pub fn from_code(_code: &str) -> Option<Self> {
         None
     }
     /// The `Code` as the service sends it.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {}
     }
     /// The HTTP status the service documents for this code.
+    #[inline]
     pub fn status(&self) -> u16 {
         match *self {}
     }

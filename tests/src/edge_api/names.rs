@@ -33,6 +33,7 @@ pub struct NamesRequest {
 }
 impl NamesRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> NamesRequestBuilder {
         NamesRequestBuilder::default()
     }
@@ -50,6 +51,7 @@ impl NamesRequestBuilder {
     /// Derives `v`, the name the validator would otherwise have.
     ///
     /// Wire name: `V` (required). Constraints: at least 1 character.
+    #[inline]
     pub fn v(mut self, value: impl Into<String>) -> Self {
         self.v = Some(value.into());
         self
@@ -57,6 +59,7 @@ impl NamesRequestBuilder {
     /// Derives `validator`, the validator's second choice.
     ///
     /// Wire name: `Validator` (required). Constraints: at least 1 character.
+    #[inline]
     pub fn validator(mut self, value: impl Into<String>) -> Self {
         self.validator = Some(value.into());
         self
@@ -64,6 +67,7 @@ impl NamesRequestBuilder {
     /// The `Value` value.
     ///
     /// Wire name: `Value` (optional). Constraints: at least 1.
+    #[inline]
     pub fn value(mut self, value: i32) -> Self {
         self.value = Some(value);
         self
@@ -71,6 +75,7 @@ impl NamesRequestBuilder {
     /// The `Params` value.
     ///
     /// Wire name: `Params` (optional).
+    #[inline]
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.params = Some(value.into());
         self
@@ -78,11 +83,13 @@ impl NamesRequestBuilder {
     /// A request enum (a closed set) with a value `Unknown`.
     ///
     /// Wire name: `Mode` (optional).
+    #[inline]
     pub fn mode(mut self, value: Mode) -> Self {
         self.mode = Some(value);
         self
     }
     /// Checks every constraint of `Names` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(self) -> Result<NamesRequest, ::rds_api::runtime::ValidationError> {
         let mut validator2 = ::rds_api::runtime::Validator::new("Names");
         validate_fields(
@@ -106,6 +113,7 @@ impl NamesRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     validator2: &mut ::rds_api::runtime::Validator,
     v: Option<&String>,
@@ -154,6 +162,7 @@ impl ::rds_api::runtime::Operation for NamesRequest {
     const VERSION: &'static str = "2021-02-03";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut validator2 = ::rds_api::runtime::Validator::new("Names");
         validate_fields(
@@ -164,6 +173,7 @@ impl ::rds_api::runtime::Operation for NamesRequest {
         );
         validator2.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.v;
@@ -198,6 +208,7 @@ pub struct NamesResponse {
     pub state: Option<State>,
 }
 impl ::rds_api::runtime::de::Decode for NamesResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -230,6 +241,7 @@ pub enum NamesError {
 }
 impl NamesError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::Common(common) => Some(common.status()),
@@ -238,12 +250,14 @@ impl NamesError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for NamesError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match super::CommonError::from_code(code) {
             Some(common) => Self::Common(common),
             None => Self::Unknown(code.to_owned()),
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::Common(common) => common.code(),
@@ -252,6 +266,7 @@ impl ::rds_api::runtime::ErrorCode for NamesError {
     }
 }
 impl std::fmt::Display for NamesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
@@ -268,6 +283,7 @@ impl Mode {
     /// Every value this SDK knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["Unknown", "Known"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownValue => "Unknown",
@@ -275,6 +291,7 @@ impl Mode {
         }
     }
     /// The variant of a wire value, if it is one of the known values.
+    #[inline]
     pub fn from_wire(value: &str) -> Option<Self> {
         Some(
             match value {
@@ -286,16 +303,19 @@ impl Mode {
     }
 }
 impl std::fmt::Display for Mode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::ParamValue for Mode {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
 impl ::rds_api::runtime::serde::Serialize for Mode {
+    #[inline]
     fn serialize<S: ::rds_api::runtime::serde::Serializer>(
         &self,
         serializer: S,
@@ -304,6 +324,7 @@ impl ::rds_api::runtime::serde::Serialize for Mode {
     }
 }
 impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Mode {
+    #[inline]
     fn deserialize<D: ::rds_api::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -333,6 +354,7 @@ impl State {
     /// Every value this SDK knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["Unknown", "Ready"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownValue => "Unknown",
@@ -341,6 +363,7 @@ impl State {
         }
     }
     /// The variant of a wire value; values this SDK does not know become `Unknown`.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Unknown" => Self::UnknownValue,
@@ -350,16 +373,19 @@ impl State {
     }
 }
 impl std::fmt::Display for State {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::de::Decode for State {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
         reader.text().map(|value| Self::from_wire(&value))
     }
+    #[inline]
     fn decode_optional(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
@@ -367,6 +393,7 @@ impl ::rds_api::runtime::de::Decode for State {
     }
 }
 impl ::rds_api::runtime::FromParams for NamesRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

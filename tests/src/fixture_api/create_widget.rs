@@ -34,6 +34,7 @@ pub struct CreateWidgetRequest {
 }
 impl CreateWidgetRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> CreateWidgetRequestBuilder {
         CreateWidgetRequestBuilder::default()
     }
@@ -50,6 +51,7 @@ impl CreateWidgetRequestBuilder {
     /// The `OwnerWidgetId` value.
     ///
     /// Wire name: `OwnerWidgetId` (required).
+    #[inline]
     pub fn owner_widget_id(mut self, value: impl Into<String>) -> Self {
         self.owner_widget_id = Some(value.into());
         self
@@ -57,6 +59,7 @@ impl CreateWidgetRequestBuilder {
     /// The `TwinWidgetId` value.
     ///
     /// Wire name: `TwinWidgetId` (optional).
+    #[inline]
     pub fn twin_widget_id(mut self, value: impl Into<String>) -> Self {
         self.twin_widget_id = Some(value.into());
         self
@@ -64,6 +67,7 @@ impl CreateWidgetRequestBuilder {
     /// The `Spec` value.
     ///
     /// Wire name: `Spec` (required). Sent as one JSON-encoded string.
+    #[inline]
     pub fn spec(mut self, value: WidgetSpec) -> Self {
         self.spec = Some(value);
         self
@@ -71,11 +75,13 @@ impl CreateWidgetRequestBuilder {
     /// Sent in the form-encoded body rather than the query.
     ///
     /// Wire name: `Note` (optional). Constraints: at most 20 characters.
+    #[inline]
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
     /// Checks every constraint of `CreateWidget` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CreateWidgetRequest, ::rds_api::runtime::ValidationError> {
@@ -101,6 +107,7 @@ impl CreateWidgetRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     v: &mut ::rds_api::runtime::Validator,
     owner_widget_id: Option<&String>,
@@ -152,6 +159,7 @@ impl ::rds_api::runtime::Operation for CreateWidgetRequest {
     const VERSION: &'static str = "2020-01-01";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = false;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("CreateWidget");
         validate_fields(
@@ -163,6 +171,7 @@ impl ::rds_api::runtime::Operation for CreateWidgetRequest {
         );
         v.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.owner_widget_id;
@@ -198,6 +207,7 @@ pub struct CreateWidgetResponse {
     pub serial: Option<i64>,
 }
 impl ::rds_api::runtime::de::Decode for CreateWidgetResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -235,6 +245,7 @@ pub enum CreateWidgetError {
 }
 impl CreateWidgetError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::QuotaExceeded => Some(403u16),
@@ -244,6 +255,7 @@ impl CreateWidgetError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for CreateWidgetError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match code {
             "QuotaExceeded" => Self::QuotaExceeded,
@@ -255,6 +267,7 @@ impl ::rds_api::runtime::ErrorCode for CreateWidgetError {
             }
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::QuotaExceeded => "QuotaExceeded",
@@ -264,6 +277,7 @@ impl ::rds_api::runtime::ErrorCode for CreateWidgetError {
     }
 }
 impl std::fmt::Display for CreateWidgetError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
@@ -280,6 +294,7 @@ impl Color {
     /// Every value this SDK knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["red", "green"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Red => "red",
@@ -287,6 +302,7 @@ impl Color {
         }
     }
     /// The variant of a wire value, if it is one of the known values.
+    #[inline]
     pub fn from_wire(value: &str) -> Option<Self> {
         Some(
             match value {
@@ -298,16 +314,19 @@ impl Color {
     }
 }
 impl std::fmt::Display for Color {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::ParamValue for Color {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
 impl ::rds_api::runtime::serde::Serialize for Color {
+    #[inline]
     fn serialize<S: ::rds_api::runtime::serde::Serializer>(
         &self,
         serializer: S,
@@ -316,6 +335,7 @@ impl ::rds_api::runtime::serde::Serialize for Color {
     }
 }
 impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Color {
+    #[inline]
     fn deserialize<D: ::rds_api::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -350,6 +370,7 @@ pub enum Parts {
 }
 impl Parts {
     /// Records every constraint this value breaks.
+    #[inline]
     pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         match self {
             Self::Names(value) => {
@@ -414,6 +435,7 @@ pub struct WidgetSpec {
 }
 impl WidgetSpec {
     /// Records every constraint this value breaks.
+    #[inline]
     pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         v.enter("Parts");
         let value = &self.parts;
@@ -432,6 +454,7 @@ impl WidgetSpec {
     }
 }
 impl ::rds_api::runtime::FromParams for CreateWidgetRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

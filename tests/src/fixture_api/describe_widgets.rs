@@ -70,6 +70,7 @@ pub struct DescribeWidgetsRequest {
 }
 impl DescribeWidgetsRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> DescribeWidgetsRequestBuilder {
         DescribeWidgetsRequestBuilder::default()
     }
@@ -95,6 +96,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `RegionId` value.
     ///
     /// Wire name: `RegionId` (required). Constraints: matches `^[a-z]+-[a-z0-9-]+$`. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -102,6 +104,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `PageSize` value.
     ///
     /// Wire name: `PageSize` (optional). Constraints: at least 1; at most 100; one of `10`, `30`, `50`, `100`. Default: `30`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -109,6 +112,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `PageNumber` value.
     ///
     /// Wire name: `PageNumber` (optional). Constraints: at least 1. Default: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -116,6 +120,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `MinCapacity` value.
     ///
     /// Wire name: `MinCapacity` (optional). Constraints: at least 0; at most 9000000000.
+    #[inline]
     pub fn min_capacity(mut self, value: i64) -> Self {
         self.min_capacity = Some(value);
         self
@@ -123,6 +128,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `Ratio` value.
     ///
     /// Wire name: `Ratio` (optional). Constraints: at least 0; at most 1.5.
+    #[inline]
     pub fn ratio(mut self, value: f64) -> Self {
         self.ratio = Some(value);
         self
@@ -130,6 +136,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `Verbose` value.
     ///
     /// Wire name: `Verbose` (optional).
+    #[inline]
     pub fn verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
@@ -137,6 +144,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `Status` value.
     ///
     /// Wire name: `Status` (optional).
+    #[inline]
     pub fn status(mut self, value: Status) -> Self {
         self.status = Some(value);
         self
@@ -144,6 +152,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `WidgetId` value.
     ///
     /// Wire name: `WidgetId` (optional). Constraints: at most 3 items; items unique.
+    #[inline]
     pub fn widget_id(mut self, values: impl IntoIterator<Item = String>) -> Self {
         self.widget_id = Some(values.into_iter().collect());
         self
@@ -151,6 +160,7 @@ impl DescribeWidgetsRequestBuilder {
     /// Token paging.
     ///
     /// Wire name: `NextToken` (optional).
+    #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
@@ -158,6 +168,7 @@ impl DescribeWidgetsRequestBuilder {
     /// The `Shade` value.
     ///
     /// Wire name: `Shade` (optional).
+    #[inline]
     pub fn shade(mut self, value: Shade) -> Self {
         self.shade = Some(value);
         self
@@ -165,6 +176,7 @@ impl DescribeWidgetsRequestBuilder {
     /// Lower-case wire name, kept exactly.
     ///
     /// Wire name: `proxyId` (optional).
+    #[inline]
     pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = Some(value.into());
         self
@@ -172,6 +184,7 @@ impl DescribeWidgetsRequestBuilder {
     /// Derives the Rust keyword `type`, emitted as a raw identifier.
     ///
     /// Wire name: `Type` (optional). Constraints: one of `small`, `large`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -179,11 +192,13 @@ impl DescribeWidgetsRequestBuilder {
     /// The operation's own STS token parameter, the same value as the client's common `SecurityToken`.
     ///
     /// Wire name: `SecurityToken` (optional). Shared with the client's common parameter `SecurityToken`: the same value as the credentials' STS token. One value is sent, and a request whose value differs from the credentials' is refused before it is sent.
+    #[inline]
     pub fn security_token(mut self, value: impl Into<String>) -> Self {
         self.security_token = Some(value.into());
         self
     }
     /// Checks every constraint of `DescribeWidgets` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeWidgetsRequest, ::rds_api::runtime::ValidationError> {
@@ -221,6 +236,7 @@ impl DescribeWidgetsRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(
     v: &mut ::rds_api::runtime::Validator,
     region_id: Option<&String>,
@@ -288,6 +304,7 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
     const VERSION: &'static str = "2020-01-01";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Get;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("DescribeWidgets");
         validate_fields(
@@ -302,6 +319,7 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
         );
         v.finish()
     }
+    #[inline]
     fn write_params(&self, params: &mut ::rds_api::runtime::Params) {
         {
             let value = &self.region_id;
@@ -347,6 +365,7 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
 }
 impl ::rds_api::runtime::Paginated for DescribeWidgetsRequest {
     type Item = Widget;
+    #[inline]
     fn next_page(&self, response: &Self::Response) -> Option<Self> {
         if self.next_token.is_some() {
             let token = response
@@ -368,6 +387,7 @@ impl ::rds_api::runtime::Paginated for DescribeWidgetsRequest {
             Some(next)
         }
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.widgets
     }
@@ -394,6 +414,7 @@ pub struct DescribeWidgetsResponse {
     pub widgets: Vec<Widget>,
 }
 impl ::rds_api::runtime::de::Decode for DescribeWidgetsResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -434,6 +455,7 @@ pub enum DescribeWidgetsError {
 }
 impl DescribeWidgetsError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::InvalidRegionIdNotFound => Some(404u16),
@@ -443,6 +465,7 @@ impl DescribeWidgetsError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for DescribeWidgetsError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
@@ -454,6 +477,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeWidgetsError {
             }
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::InvalidRegionIdNotFound => "InvalidRegionId.NotFound",
@@ -463,6 +487,7 @@ impl ::rds_api::runtime::ErrorCode for DescribeWidgetsError {
     }
 }
 impl std::fmt::Display for DescribeWidgetsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
@@ -479,6 +504,7 @@ impl Status {
     /// Every value this SDK knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["Running", "stopped"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "Running",
@@ -486,6 +512,7 @@ impl Status {
         }
     }
     /// The variant of a wire value, if it is one of the known values.
+    #[inline]
     pub fn from_wire(value: &str) -> Option<Self> {
         Some(
             match value {
@@ -497,16 +524,19 @@ impl Status {
     }
 }
 impl std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::ParamValue for Status {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
 impl ::rds_api::runtime::serde::Serialize for Status {
+    #[inline]
     fn serialize<S: ::rds_api::runtime::serde::Serializer>(
         &self,
         serializer: S,
@@ -515,6 +545,7 @@ impl ::rds_api::runtime::serde::Serialize for Status {
     }
 }
 impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Status {
+    #[inline]
     fn deserialize<D: ::rds_api::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -564,6 +595,7 @@ pub struct Widget {
     pub labels: Vec<String>,
 }
 impl ::rds_api::runtime::de::Decode for Widget {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -615,6 +647,7 @@ impl WidgetStatus {
     /// Every value this SDK knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["Running", "Stopped"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "Running",
@@ -623,6 +656,7 @@ impl WidgetStatus {
         }
     }
     /// The variant of a wire value; values this SDK does not know become `Unknown`.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Running" => Self::Running,
@@ -632,16 +666,19 @@ impl WidgetStatus {
     }
 }
 impl std::fmt::Display for WidgetStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::de::Decode for WidgetStatus {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
         reader.text().map(|value| Self::from_wire(&value))
     }
+    #[inline]
     fn decode_optional(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {
@@ -649,6 +686,7 @@ impl ::rds_api::runtime::de::Decode for WidgetStatus {
     }
 }
 impl ::rds_api::runtime::FromParams for DescribeWidgetsRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {

@@ -37,6 +37,7 @@ pub enum CommonError {
 }
 impl CommonError {
     /// The variant of a `Code`, if it is a common one.
+    #[inline]
     pub fn from_code(code: &str) -> Option<Self> {
         Some(
             match code {
@@ -47,6 +48,7 @@ impl CommonError {
         )
     }
     /// The `Code` as the service sends it.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             Self::ThrottlingUser => "Throttling.User",
@@ -54,6 +56,7 @@ impl CommonError {
         }
     }
     /// The HTTP status the service documents for this code.
+    #[inline]
     pub fn status(&self) -> u16 {
         match *self {
             Self::ThrottlingUser => 400u16,

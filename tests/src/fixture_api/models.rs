@@ -21,6 +21,7 @@ pub struct Dimensions {
 }
 impl Dimensions {
     /// Records every constraint this value breaks.
+    #[inline]
     pub(crate) fn check(&self, v: &mut ::rds_api::runtime::Validator) {
         v.enter("Width");
         let value = &self.width;
@@ -29,6 +30,7 @@ impl Dimensions {
     }
 }
 impl ::rds_api::runtime::de::Decode for Dimensions {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -65,6 +67,7 @@ impl Shade {
     /// Every value this SDK knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["light", "dark"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Light => "light",
@@ -73,6 +76,7 @@ impl Shade {
         }
     }
     /// The variant of a wire value; values this SDK does not know become `Unknown`.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "light" => Self::Light,
@@ -82,16 +86,19 @@ impl Shade {
     }
 }
 impl std::fmt::Display for Shade {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl ::rds_api::runtime::ParamValue for Shade {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
 impl ::rds_api::runtime::serde::Serialize for Shade {
+    #[inline]
     fn serialize<S: ::rds_api::runtime::serde::Serializer>(
         &self,
         serializer: S,
@@ -100,6 +107,7 @@ impl ::rds_api::runtime::serde::Serialize for Shade {
     }
 }
 impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Shade {
+    #[inline]
     fn deserialize<D: ::rds_api::runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -110,11 +118,13 @@ impl<'de> ::rds_api::runtime::serde::Deserialize<'de> for Shade {
     }
 }
 impl ::rds_api::runtime::de::Decode for Shade {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
         reader.text().map(|value| Self::from_wire(&value))
     }
+    #[inline]
     fn decode_optional(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Option<Self>, ::rds_api::runtime::de::DecodeError> {

@@ -12,6 +12,7 @@
 pub struct PingRequest {}
 impl PingRequest {
     /// Starts building a request.
+    #[inline]
     pub fn builder() -> PingRequestBuilder {
         PingRequestBuilder::default()
     }
@@ -21,6 +22,7 @@ impl PingRequest {
 pub struct PingRequestBuilder {}
 impl PingRequestBuilder {
     /// Checks every constraint of `Ping` and returns the request, or every violation at once.
+    #[inline]
     pub fn build(self) -> Result<PingRequest, ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("Ping");
         validate_fields(&mut v);
@@ -30,6 +32,7 @@ impl PingRequestBuilder {
 }
 /// Records every violated constraint of the parameters present, and every required one absent.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn validate_fields(_v: &mut ::rds_api::runtime::Validator) {}
 impl ::rds_api::runtime::Operation for PingRequest {
     type Response = PingResponse;
@@ -38,11 +41,13 @@ impl ::rds_api::runtime::Operation for PingRequest {
     const VERSION: &'static str = "2020-01-01";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Get;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("Ping");
         validate_fields(&mut v);
         v.finish()
     }
+    #[inline]
     fn write_params(&self, _params: &mut ::rds_api::runtime::Params) {}
 }
 /// Response of `Ping`.
@@ -55,6 +60,7 @@ pub struct PingResponse {
     pub request_id: String,
 }
 impl ::rds_api::runtime::de::Decode for PingResponse {
+    #[inline]
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
@@ -84,6 +90,7 @@ pub enum PingError {
 }
 impl PingError {
     /// The HTTP status documented for this code, when it is a known one.
+    #[inline]
     pub fn documented_status(&self) -> Option<u16> {
         match self {
             Self::Common(common) => Some(common.status()),
@@ -92,12 +99,14 @@ impl PingError {
     }
 }
 impl ::rds_api::runtime::ErrorCode for PingError {
+    #[inline]
     fn from_code(code: &str) -> Self {
         match super::CommonError::from_code(code) {
             Some(common) => Self::Common(common),
             None => Self::Unknown(code.to_owned()),
         }
     }
+    #[inline]
     fn code(&self) -> &str {
         match self {
             Self::Common(common) => common.code(),
@@ -106,11 +115,13 @@ impl ::rds_api::runtime::ErrorCode for PingError {
     }
 }
 impl std::fmt::Display for PingError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
     }
 }
 impl ::rds_api::runtime::FromParams for PingRequest {
+    #[inline]
     fn from_params(
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<Self, ::rds_api::runtime::ValidationError> {
