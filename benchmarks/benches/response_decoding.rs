@@ -27,8 +27,7 @@ fn decoding(c: &mut Criterion) {
     group.throughput(Throughput::BytesDecimal(attribute.len() as u64));
     group.bench_function("describe_db_instance_attribute", |b| {
         b.iter(|| {
-            let answer: DescribeDbInstanceAttributeResponse =
-                de::from_slice(black_box(&attribute)).expect("decodes");
+            let answer: DescribeDbInstanceAttributeResponse = de::from_slice(black_box(&attribute)).expect("decodes");
             black_box(answer)
         })
     });

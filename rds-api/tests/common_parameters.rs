@@ -71,10 +71,13 @@ async fn protocol_names_are_refused_before_any_io() {
 #[tokio::test]
 async fn an_operations_own_security_token_is_sent_once() {
     let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"x"}"#)).await;
-    let with_token = |token| Raw(vec![(Location::Query, "DBInstanceId", "rm-1"), (Location::Query, "SecurityToken", token)]);
+    let with_token =
+        |token| Raw(vec![(Location::Query, "DBInstanceId", "rm-1"), (Location::Query, "SecurityToken", token)]);
 
     // Only the request has one, only the credentials, or both the same: one value on the wire.
-    for (request_token, credentials_token) in [(Some("CAIS-a"), None), (None, Some("CAIS-a")), (Some("CAIS-a"), Some("CAIS-a"))] {
+    for (request_token, credentials_token) in
+        [(Some("CAIS-a"), None), (None, Some("CAIS-a")), (Some("CAIS-a"), Some("CAIS-a"))]
+    {
         let op = match request_token {
             Some(token) => with_token(token),
             None => Raw(vec![(Location::Query, "DBInstanceId", "rm-1")]),
@@ -87,7 +90,10 @@ async fn an_operations_own_security_token_is_sent_once() {
 
     // Different: refused before any I/O, neither value shown.
     for version in [SignatureVersion::V1, SignatureVersion::V3] {
-        let err = client(&server.url(), Some("CAIS-credentials"), version).send(&with_token("CAIS-request")).await.unwrap_err();
+        let err = client(&server.url(), Some("CAIS-credentials"), version)
+            .send(&with_token("CAIS-request"))
+            .await
+            .unwrap_err();
         assert_eq!(violations(&err), [("SecurityToken".to_owned(), Rule::ConflictsWithCredentials)], "{version:?}");
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("CAIS-credentials") && !shown.contains("CAIS-request"), "{shown}");
@@ -100,8 +106,7 @@ async fn an_operations_own_security_token_is_sent_once() {
 
     // V3 keeps the operation's own parameter where its spec puts it and sends the credentials' token (the same
     // value) in its header.
-    let prepared =
-        client(&server.url(), Some("CAIS-a"), SignatureVersion::V3).prepare(&with_token("CAIS-a")).unwrap();
+    let prepared = client(&server.url(), Some("CAIS-a"), SignatureVersion::V3).prepare(&with_token("CAIS-a")).unwrap();
     assert_eq!(prepared.query().get("SecurityToken").map(String::as_str), Some("CAIS-a"));
     assert_eq!(prepared.headers().get("x-acs-security-token").map(String::as_str), Some("CAIS-a"));
 }

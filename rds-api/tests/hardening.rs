@@ -45,7 +45,8 @@ fn attribute() -> DescribeDbInstanceAttributeRequest {
 
 #[tokio::test]
 async fn a_success_with_retry_after_is_never_sent_again() {
-    let answer = CannedResponse::json(200, r#"{"RequestId":"R1","ImportId":null}"#).with_header("x-acs-retry-after", "5");
+    let answer =
+        CannedResponse::json(200, r#"{"RequestId":"R1","ImportId":null}"#).with_header("x-acs-retry-after", "5");
     let server = TestServer::start(answer).await;
     let err = client(&server.url()).send(&import()).await.unwrap_err();
     let Error::Response(response) = &err else { panic!("{err:?}") };
@@ -152,7 +153,9 @@ async fn a_token_that_never_changes_ends_the_stream_with_an_error() {
         let token = request.query_params().get("NextToken").cloned().unwrap_or_else(|| "T1".into());
         CannedResponse::json(
             200,
-            &format!(r#"{{"RequestId":"R6","NextToken":"{token}","Items":{{"DBInstance":[{{"DBInstanceId":"rm"}}]}}}}"#),
+            &format!(
+                r#"{{"RequestId":"R6","NextToken":"{token}","Items":{{"DBInstance":[{{"DBInstanceId":"rm"}}]}}}}"#
+            ),
         )
     })
     .await;
@@ -290,7 +293,8 @@ async fn an_oversized_body_is_abandoned_at_the_limit() {
     const LIMIT: usize = 64 * 1024;
     let huge = format!(r#"{{"RequestId":"BIG-1","Padding":"{}"}}"#, "x".repeat(4 * 1024 * 1024));
     for status in [200, 500] {
-        let server = TestServer::start(CannedResponse::json(status, &huge).with_header("x-acs-request-id", "BIG-1")).await;
+        let server =
+            TestServer::start(CannedResponse::json(status, &huge).with_header("x-acs-request-id", "BIG-1")).await;
         let client = Client::builder()
             .endpoint(server.url())
             .credentials(Credentials::new("LTAI-test", "test-secret"))
@@ -344,7 +348,11 @@ async fn the_waiter_stops_at_once_on_a_success_it_cannot_read() {
     let WaitError::DescribeInstance(Error::Response(response)) = &err else { panic!("{err:?}") };
     assert_eq!(response.status, 200);
     assert!(response.reason.contains("DBInstanceMemory"), "{}", response.reason);
-    assert!(started.elapsed() < Duration::from_secs(5), "reported at once, not at the timeout: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "reported at once, not at the timeout: {:?}",
+        started.elapsed()
+    );
     // One poll of each instance, no more.
     assert_eq!(server.requests().len(), 2);
 }

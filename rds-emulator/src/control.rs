@@ -133,6 +133,9 @@ fn fault_json(fault: &Fault) -> Value {
     let mut value = serde_json::to_value(FaultSpec::from_kind(&fault.kind)).unwrap_or(Value::Null);
     if let Some(fields) = value.as_object_mut() {
         fields.insert("times".into(), fault.remaining.map_or(Value::Null, Value::from));
+        if let (Some(wait), false) = (fault.retry_after, matches!(fault.kind, FaultKind::Throttle { .. })) {
+            fields.insert("retry_after_ms".into(), Value::from(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)));
+        }
     }
     value
 }
@@ -156,16 +159,32 @@ fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
             ))
         }
     };
+    // A throttle's `retry_after_ms` is its own field; any other fault's adds the header to its answer.
+    let retry_after_ms = match fields.get("fault") {
+        Some(Value::String(kind)) if kind == "throttle" => None,
+        _ => fields.remove("retry_after_ms"),
+    };
     let spec: FaultSpec = serde_json::from_value(value).map_err(|e| {
         ApiError::invalid_parameter(
             "fault",
             &format!(
                 "{e}. Kinds: latency (ms), error (code, status, message), throttle (retry_after_ms), drop_before, \
-                 drop_after, raw (status, content_type, body, after_processing), hang."
+                 drop_after, raw (status, content_type, body, after_processing), hang; error and raw also take \
+                 retry_after_ms (an x-acs-retry-after header on their answer)."
             ),
         )
     })?;
-    Ok(Fault { kind: spec.into_kind()?, remaining: times })
+    let retry_after = match &retry_after_ms {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().map(Duration::from_millis),
+        Some(other) => {
+            return Err(ApiError::invalid_parameter(
+                "retry_after_ms",
+                &format!("must be a whole number of milliseconds, not {other}."),
+            ))
+        }
+    };
+    Ok(Fault { kind: spec.into_kind()?, remaining: times, retry_after })
 }
 
 /// Percent-decodes a path segment (an Action name may arrive as `%2A` for `*`).

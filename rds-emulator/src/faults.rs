@@ -74,12 +74,15 @@ pub struct Fault {
     pub kind: FaultKind,
     /// How many more requests it fires for; `None` until cleared.
     pub remaining: Option<usize>,
+    /// An `x-acs-retry-after` header (milliseconds) added to the answer this fault gives, an error or a raw
+    /// answer, whatever its status: a server's hint that clients must not take for a reason to resend.
+    pub retry_after: Option<Duration>,
 }
 
 impl Fault {
     /// A permanent fault of `kind`.
     pub fn new(kind: FaultKind) -> Self {
-        Fault { kind, remaining: None }
+        Fault { kind, remaining: None, retry_after: None }
     }
 
     /// Adds `delay` before processing.
@@ -135,6 +138,13 @@ impl Fault {
         Self::new(FaultKind::Hang)
     }
 
+    /// Adds header `x-acs-retry-after: <milliseconds>` to the answer this fault gives (an error or a raw
+    /// answer; a throttling fault has its own).
+    pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
+        self.retry_after = Some(retry_after);
+        self
+    }
+
     /// Fires for the next `n` matching requests only.
     pub fn times(mut self, n: usize) -> Self {
         self.remaining = Some(n);
@@ -181,6 +191,7 @@ pub(crate) struct RawAnswer {
     pub(crate) content_type: String,
     pub(crate) body: String,
     pub(crate) after_processing: bool,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 /// The faults of a running emulator, shared with its handle; clones see the same faults.
@@ -236,8 +247,10 @@ impl Faults {
                     }
                     _ if plan.outcome != Outcome::Proceed => false,
                     FaultKind::Error { code, status, message } => {
-                        plan.outcome =
-                            Outcome::Fail { error: ApiError::new(code, *status, message), retry_after: None };
+                        plan.outcome = Outcome::Fail {
+                            error: ApiError::new(code, *status, message),
+                            retry_after: fault.retry_after,
+                        };
                         true
                     }
                     FaultKind::Throttle { retry_after } => {
@@ -258,6 +271,7 @@ impl Faults {
                             content_type: content_type.clone(),
                             body: body.clone(),
                             after_processing: *after_processing,
+                            retry_after: fault.retry_after,
                         });
                         true
                     }

@@ -89,7 +89,7 @@ pub(crate) enum Answer {
     /// Close the connection without answering.
     Drop,
     /// This status, content type and body, as they are (a fault).
-    Raw { status: u16, content_type: String, body: String },
+    Raw { status: u16, content_type: String, body: String, retry_after: Option<Duration> },
     /// Never answer (a fault).
     Hang,
 }
@@ -173,9 +173,9 @@ pub(crate) async fn handle(shared: &Shared, incoming: Incoming) -> Answer {
             tracing::info!(request_id, action, access_key_id = caller.access_key_id, "never answered (fault)");
             return Answer::Hang;
         }
-        Outcome::Raw(RawAnswer { status, content_type, body, after_processing: false }) => {
+        Outcome::Raw(RawAnswer { status, content_type, body, after_processing: false, retry_after }) => {
             tracing::info!(request_id, action, access_key_id = caller.access_key_id, status, "raw answer (fault)");
-            return Answer::Raw { status, content_type, body };
+            return Answer::Raw { status, content_type, body, retry_after };
         }
         Outcome::Raw(raw @ RawAnswer { after_processing: true, .. }) => raw_after = Some(raw),
         Outcome::Proceed | Outcome::DropAfter => {}
@@ -189,7 +189,7 @@ pub(crate) async fn handle(shared: &Shared, incoming: Incoming) -> Answer {
         tracing::info!(request_id, action, access_key_id = caller.access_key_id, "dropped after processing (fault)");
         return Answer::Drop;
     }
-    if let Some(RawAnswer { status, content_type, body, .. }) = raw_after {
+    if let Some(RawAnswer { status, content_type, body, retry_after, .. }) = raw_after {
         tracing::info!(
             request_id,
             action,
@@ -197,7 +197,7 @@ pub(crate) async fn handle(shared: &Shared, incoming: Incoming) -> Answer {
             status,
             "raw answer after processing (fault)"
         );
-        return Answer::Raw { status, content_type, body };
+        return Answer::Raw { status, content_type, body, retry_after };
     }
     match result {
         Ok(mut body) => {

@@ -212,7 +212,9 @@ async fn respond(shared: &Shared, request: Request<Body>) -> Result<Response<Ful
         Answer::Json { status, request_id, body, retry_after } => {
             Ok(json_response(status, &request_id, &body, retry_after))
         }
-        Answer::Raw { status, content_type, body } => Ok(raw_response(status, &content_type, body)),
+        Answer::Raw { status, content_type, body, retry_after } => {
+            Ok(raw_response(status, &content_type, body, retry_after))
+        }
         // Holds the request without a word; the client gives up on its own timeout. The task ends when the
         // emulator stops (dropping the handle aborts it; a graceful shutdown cuts it after its drain time).
         Answer::Hang => std::future::pending().await,
@@ -230,12 +232,18 @@ async fn rpc(shared: &Shared, request: Request<Body>, host: Option<&str>, method
     }
 }
 
-/// `body` as it is, with this status and `Content-Type` and nothing else.
-fn raw_response(status: u16, content_type: &str, body: String) -> Response<Full<Bytes>> {
+/// `body` as it is, with this status and `Content-Type` (and `x-acs-retry-after` when the fault adds it) and
+/// nothing else.
+fn raw_response(status: u16, content_type: &str, body: String, retry_after: Option<Duration>) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if let Ok(value) = HeaderValue::from_str(content_type) {
         response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    if let Some(wait) = retry_after {
+        response
+            .headers_mut()
+            .insert("x-acs-retry-after", HeaderValue::from(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)));
     }
     response
 }

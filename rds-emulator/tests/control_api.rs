@@ -95,6 +95,32 @@ async fn faults_injected_over_http_change_rpc_answers_until_used_up_or_cleared()
 }
 
 #[tokio::test]
+async fn any_error_or_raw_fault_can_carry_retry_after() {
+    let emulator = demo_emulator().await;
+    let endpoint = emulator.endpoint();
+    let error = json!({"fault": "error", "code": "InternalError", "status": 500, "retry_after_ms": 40, "times": 1});
+    let raw = json!({"fault": "raw", "status": 200, "content_type": "application/json",
+                     "body": "{\"RequestId\":\"R1\"}", "retry_after_ms": 7});
+    for fault in [&error, &raw] {
+        let (status, body, _) = control(&endpoint, "POST", "/faults/DescribeDatabases", Some(fault.to_string())).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["injected"]["retry_after_ms"], fault["retry_after_ms"], "shown back: {body}");
+    }
+    assert_eq!(
+        emulator.faults().active("DescribeDatabases")[0],
+        Fault::error("InternalError", 500, "").with_retry_after(Duration::from_millis(40)).once()
+    );
+    let first = Raw::new("DescribeDatabases").param("DBInstanceId", demo::SOURCE).send(&endpoint).await;
+    assert_eq!((first.code(), first.header("x-acs-retry-after")), ("InternalError", Some("40")));
+    let second = Raw::new("DescribeDatabases").param("DBInstanceId", demo::SOURCE).send(&endpoint).await;
+    assert_eq!(second.header("x-acs-retry-after"), Some("7"));
+
+    let bad = json!({"fault": "error", "code": "X", "status": 500, "retry_after_ms": "soon"}).to_string();
+    let (status, body, _) = control(&endpoint, "POST", "/faults/DescribeDatabases", Some(bad)).await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
 async fn the_clock_moves_over_http_and_finishes_imports() {
     let emulator = demo_emulator().await; // manual clock
     let endpoint = emulator.endpoint();

@@ -118,7 +118,10 @@ async fn faults_are_listed_and_cleared() {
     let faults = emulator.faults();
     faults.inject(IMPORT, Fault::drop_before().times(3));
     faults.inject(DATABASES, Fault::latency(Duration::from_millis(1)));
-    assert_eq!(faults.active(IMPORT), [Fault { kind: FaultKind::DropBeforeProcessing, remaining: Some(3) }]);
+    assert_eq!(
+        faults.active(IMPORT),
+        [Fault { kind: FaultKind::DropBeforeProcessing, remaining: Some(3), retry_after: None }]
+    );
     faults.clear_all();
     assert!(faults.active(IMPORT).is_empty() && faults.active(DATABASES).is_empty());
     demo_client(&emulator).send(&import_sales()).await.unwrap();

@@ -16,6 +16,9 @@
 //! | `Throttling` without `x-acs-retry-after` | ok after a retry; 2, 1 | ok after a retry; 2, 1 |
 //! | throttled on every attempt | `Throttling.User` after 3 attempts; 3, 0 | the same |
 //! | malformed JSON (200, after processing) | response error, 1 attempt; 1, 1 | response error, 1 attempt; 1, 1 |
+//! | 200 whose body does not decode, with `x-acs-retry-after` (after processing) | response error, 1 attempt; 1, 1 | response error, 1 attempt; 1, 1 |
+//! | `InternalError` 500 with `x-acs-retry-after` | ok after a retry; 2, 1 | `InternalError`, 1 attempt; 1, 0 |
+//! | a gateway's 429 or 503 page, no code, no header | ok after a retry; 2, 1 | ok after a retry (refused unprocessed); 2, 1 |
 //! | HTML page (502 from a gateway) | ok after a retry; 2, 1 | response error (502), 1 attempt; 1, 0 |
 //! | never answers (client timeout 300 ms) | ok after a retry; 2, 1 | timeout, 1 attempt; 1, 0 |
 //!
@@ -327,6 +330,45 @@ async fn malformed_json() {
     };
     assert_eq!(run(Op::Idempotent, fault()).await, Run::failed(Outcome::Response(200), 1, 1, 1));
     assert_eq!(run(Op::NonIdempotent, fault()).await, Run::failed(Outcome::Response(200), 1, 1, 1));
+}
+
+/// The answers that once made the client send an import three times: `x-acs-retry-after` on an answer that is
+/// not throttling. The header only sets the delay of a retry the code and status allow.
+#[tokio::test]
+async fn retry_after_on_an_undecodable_success_is_not_a_reason_to_resend() {
+    let wait = ms(5);
+    let idempotent = Fault::raw_after_processing(
+        200,
+        "application/json",
+        r#"{"RequestId":"R1","Items":{"DBInstanceAttribute":[{"DBInstanceId":null}]}}"#,
+    );
+    let import = Fault::raw_after_processing(200, "application/json", r#"{"RequestId":"R1","ImportId":null}"#);
+    for (op, fault) in [(Op::Idempotent, idempotent), (Op::NonIdempotent, import)] {
+        // Not `.once()`: were the client to resend, every attempt would be applied and counted.
+        let run = run(op, Some(fault.with_retry_after(wait))).await;
+        assert_eq!(run, Run::failed(Outcome::Response(200), 1, 1, 1), "{op:?}");
+    }
+}
+
+#[tokio::test]
+async fn retry_after_on_an_internal_error_does_not_make_it_retryable() {
+    let fault =
+        || Some(Fault::error("InternalError", 500, "The request processing has failed.").with_retry_after(ms(5)));
+    // Retried for the idempotent operation (as any InternalError), after the wait asked for.
+    assert_eq!(run(Op::Idempotent, fault()).await, Run::failed(service("InternalError", 500), 3, 3, 0));
+    // Never for the import: it may have been applied.
+    assert_eq!(run(Op::NonIdempotent, fault()).await, Run::failed(service("InternalError", 500), 1, 1, 0));
+}
+
+#[tokio::test]
+async fn a_gateways_throttling_page_without_a_code_is_retried() {
+    for status in [429, 503] {
+        let page = format!("<html><body><h1>{status}</h1>slow down</body></html>");
+        let fault = || Some(Fault::raw(status, "text/html", page.clone()).once());
+        // Refused before the service saw it: retried, and the import applied once.
+        assert_eq!(run(Op::Idempotent, fault()).await, Run::ok(2, 1), "{status}");
+        assert_eq!(run(Op::NonIdempotent, fault()).await, Run::ok(2, 1), "{status}");
+    }
 }
 
 #[tokio::test]

@@ -172,7 +172,10 @@ impl<'a> Reader<'a> {
     /// Reads an object, calling `field` with each key; `field` must consume the value (with
     /// [`decode`](Self::decode) or [`skip`](Self::skip)). An error inside a value gets the key in its path.
     /// `null` is read as an object without keys.
-    pub fn object(&mut self, field: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), DecodeError>) -> Result<(), DecodeError> {
+    pub fn object(
+        &mut self,
+        field: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
         match self.peek() {
             Some(b'{') => {}
             Some(b'n') => return self.literal("null"),
@@ -251,7 +254,10 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an array, calling `item` with each element's index; an error inside gets the index in its path.
-    fn array(&mut self, item: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), DecodeError>) -> Result<(), DecodeError> {
+    fn array(
+        &mut self,
+        item: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
         self.enter()?;
         self.pos += 1;
         if self.peek() == Some(b']') {
@@ -318,7 +324,9 @@ impl<'a> Reader<'a> {
             Scalar::Text(text) => Ok(text),
             Scalar::Number(n) => Ok(Cow::Borrowed(n)),
             Scalar::Bool(b) => Ok(Cow::Borrowed(if b { "true" } else { "false" })),
-            other => Err(self.data_at(start, format!("expected a string, number or boolean, found {}", describe(&other)))),
+            other => {
+                Err(self.data_at(start, format!("expected a string, number or boolean, found {}", describe(&other))))
+            }
         }
     }
 
@@ -715,7 +723,9 @@ fn float(r: &mut Reader<'_>, optional: bool) -> Result<Option<f64>, DecodeError>
         Scalar::Text(t) if !t.trim().is_empty() => t.trim(),
         Scalar::Text(_) if optional => return Ok(None),
         other => {
-            return Err(r.data_at(start, format!("expected a number or a string holding one, found {}", describe(other))))
+            return Err(
+                r.data_at(start, format!("expected a number or a string holding one, found {}", describe(other)))
+            )
         }
     };
     // Digits required: `inf` and `NaN` spelled out are not numbers the service sends.
@@ -929,7 +939,9 @@ mod tests {
         // The position is where the value starts.
         assert_eq!(d::<Vec<i64>>("[1, 100.1]").unwrap_err(), "100.1 is not an integer at line 1 column 5");
         assert!(d::<i64>(r#""100.1""#).unwrap_err().starts_with("100.1 is not an integer"));
-        assert!(d::<i64>("9223372036854775808").unwrap_err().starts_with("9223372036854775808 is out of range for i64"));
+        assert!(d::<i64>("9223372036854775808")
+            .unwrap_err()
+            .starts_with("9223372036854775808 is out of range for i64"));
         assert!(d::<i64>("1e300").unwrap_err().contains("out of range for i64"));
         assert!(d::<i32>("2147483648").unwrap_err().starts_with("2147483648 is out of range for i32"));
         assert!(d::<i32>(r#""-2147483649""#).unwrap_err().contains("out of range for i32"));

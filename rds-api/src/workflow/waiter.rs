@@ -582,9 +582,10 @@ mod tests {
 
     #[test]
     fn arrival_ignores_case_and_waits_for_running() {
-        let databases: Vec<Database> =
-            crate::runtime::de::from_str(r#"[{"DBName":"Sales","DBStatus":"Running"},{"DBName":"hr","DBStatus":"Creating"}]"#)
-                .unwrap();
+        let databases: Vec<Database> = crate::runtime::de::from_str(
+            r#"[{"DBName":"Sales","DBStatus":"Running"},{"DBName":"hr","DBStatus":"Creating"}]"#,
+        )
+        .unwrap();
         let arrival = Arrival::of(&["sales".into(), "hr".into(), "ops".into()], &databases);
         assert_eq!(arrival.missing, ["ops"]);
         assert_eq!(arrival.not_running, ["hr"]);
