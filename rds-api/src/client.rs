@@ -12,7 +12,7 @@ use crate::credentials::{redact_token, Credentials, CredentialsChain, Credential
 use crate::endpoint;
 use crate::error::{Error, ResponseError, ServiceError, TransportError};
 use crate::retry::{self, FailureKind, RetryPolicy};
-use crate::runtime::{ErrorCode, Method, Operation, Paginated, Params, Rule, ValidationError, Violation};
+use crate::runtime::{ErrorCode, Location, Method, Operation, Paginated, Params, Rule, ValidationError, Violation};
 use crate::signing::{self, v3, SignatureVersion};
 use futures_util::{Stream, TryStreamExt};
 
@@ -112,6 +112,8 @@ struct Inner {
     signature_version: SignatureVersion,
     retry: RetryPolicy,
     max_response_body: usize,
+    /// The credentials' V1 signing key, prepared once.
+    v1_key: signing::V1Key,
 }
 
 impl fmt::Debug for Client {
@@ -372,6 +374,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                v1_key: signing::V1Key::new(credentials.access_key_secret()),
                 credentials,
                 endpoint,
                 user_agent,
@@ -446,12 +449,13 @@ impl Client {
         op.validate()?;
         let mut params = Params::new();
         op.write_params(&mut params);
-        let (mut query, mut body) = params.into_parts();
+        let mut query = params.sorted(Location::Query);
+        let mut body = params.sorted(Location::Body);
         let security_token = self.merge_common_parameters(O::ACTION, &mut query, &mut body)?;
         Ok(self.sign(
             Target { action: O::ACTION, version: O::VERSION, method: O::METHOD, idempotent: O::IDEMPOTENT },
-            query,
-            body,
+            &query,
+            &body,
             security_token,
             nonce,
             timestamp,
@@ -465,28 +469,33 @@ impl Client {
     fn merge_common_parameters(
         &self,
         action: &'static str,
-        query: &mut BTreeMap<String, String>,
-        body: &mut BTreeMap<String, String>,
+        query: &mut Vec<(&str, &str)>,
+        body: &mut Vec<(&str, &str)>,
     ) -> Result<Option<String>, ValidationError> {
         let credentials_token = self.inner.credentials.security_token().filter(|t| !t.is_empty());
         // The request's few names are looked up among the common ones, rather than each common name in both
-        // maps.
-        if !query.keys().chain(body.keys()).any(|name| COMMON_PARAMETERS.contains(&name.as_str())) {
+        // lists.
+        if !query.iter().chain(body.iter()).any(|(name, _)| COMMON_PARAMETERS.contains(name)) {
             return Ok(credentials_token.map(str::to_owned));
         }
+        let has = |name: &str| query.iter().chain(body.iter()).any(|(own, _)| *own == name);
         let mut violations = Vec::new();
         for name in COMMON_PARAMETERS.iter().filter(|name| **name != "SecurityToken") {
-            if query.contains_key(*name) || body.contains_key(*name) {
+            if has(name) {
                 violations.push(Violation { parameter: (*name).to_owned(), rule: Rule::CommonParameter, value: None });
             }
         }
+        // The lists hold each name once.
+        let token_in = |list: &[(&str, &str)]| {
+            list.iter().find(|(name, _)| *name == "SecurityToken").map(|(_, value)| (*value).to_owned())
+        };
+        let (in_query, in_body) = (token_in(query), token_in(body));
         // V1 sends the one token as the common parameter; V3 keeps the operation's own parameter where its spec
         // puts it, and sends the credentials' token (the same value) in its header.
-        let (in_query, in_body) = if self.inner.signature_version == SignatureVersion::V1 {
-            (query.remove("SecurityToken"), body.remove("SecurityToken"))
-        } else {
-            (query.get("SecurityToken").cloned(), body.get("SecurityToken").cloned())
-        };
+        if self.inner.signature_version == SignatureVersion::V1 {
+            query.retain(|(name, _)| *name != "SecurityToken");
+            body.retain(|(name, _)| *name != "SecurityToken");
+        }
         let (in_query, in_body) = (in_query.filter(|t| !t.is_empty()), in_body.filter(|t| !t.is_empty()));
         let request_token = match (in_query, in_body) {
             (Some(a), Some(b)) if a != b => {
@@ -520,19 +529,22 @@ impl Client {
     fn sign(
         &self,
         target: Target,
-        query: BTreeMap<String, String>,
-        body: BTreeMap<String, String>,
+        query: &[(&str, &str)],
+        body: &[(&str, &str)],
         security_token: Option<String>,
         nonce: &str,
         timestamp: SystemTime,
     ) -> PreparedRequest {
         if self.inner.signature_version == SignatureVersion::V3 {
-            return self.sign_v3(target, query, body, security_token, nonce, timestamp);
+            let owned = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+                pairs.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect()
+            };
+            return self.sign_v3(target, owned(query), owned(body), security_token, nonce, timestamp);
         }
         let credentials = &self.inner.credentials;
         let timestamp = signing::Timestamp::new(timestamp);
-        // Every query parameter, borrowed, sorted by name (byte order, as BTreeMap<String, _> sorts): the
-        // request's own merged with the common ones (listed in that order). `merge_common_parameters` has
+        // Every query parameter, borrowed, sorted by name (byte order): the request's own (sorted by
+        // `Params::sorted`) merged with the common ones (listed in that order). `merge_common_parameters` has
         // refused (or, for SecurityToken, taken out) every request parameter named like a common one, so no
         // name occurs twice.
         let common = [
@@ -547,7 +559,7 @@ impl Client {
             ("Version", target.version),
         ];
         let mut sorted: Vec<(&str, &str)> = Vec::with_capacity(query.len() + common.len());
-        let mut own = query.iter().map(|(name, value)| (name.as_str(), value.as_str())).peekable();
+        let mut own = query.iter().copied().peekable();
         for (name, value) in common {
             if name == "SecurityToken" && security_token.is_none() {
                 continue;
@@ -584,12 +596,12 @@ impl Client {
             push_pairs_twice(&mut url, &mut unused, head, false);
             signature_at = url.len();
             push_pairs_twice(&mut url, &mut unused, tail, !head.is_empty());
-            let mut signed: BTreeMap<&str, &str> = body.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut signed: BTreeMap<&str, &str> = body.iter().copied().collect();
             signed.extend(sorted.iter().copied());
             let signed: Vec<(&str, &str)> = signed.into_iter().collect();
             push_pairs_twice(&mut unused, &mut string_to_sign, &signed, false);
         }
-        let signature = signing::sign_v1(credentials.access_key_secret(), &string_to_sign);
+        let signature = self.inner.v1_key.sign(&string_to_sign);
 
         splice_signature(&mut url, query_start, signature_at, signature.as_str());
 
@@ -598,10 +610,14 @@ impl Client {
             signature_version: SignatureVersion::V1,
             url,
             query_start,
-            body: signing::canonical_query_string(&body),
+            body: {
+                let mut text = String::new();
+                push_pairs_twice(&mut text, &mut String::new(), body, false);
+                text
+            },
             headers: OnceLock::new(),
             query: OnceLock::new(),
-            body_params: OnceLock::from(body),
+            body_params: OnceLock::new(),
             canonical_request: None,
             string_to_sign,
             signature: signature.as_str().to_owned(),

@@ -1,42 +1,75 @@
 //! Flat wire parameters of one request.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
 
 use super::Location;
 
 /// The wire parameters of one request, split by where they travel.
 ///
-/// Both maps are sorted by name (byte order), which is the order the signature needs. Generated
-/// `write_params` implementations only add the operation's own parameters; the client adds the common ones.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Generated `write_params` implementations only add the operation's own parameters; the client adds the
+/// common ones. A name set again replaces its earlier value.
+///
+/// Every name and value is kept in one text buffer, in the order they were set: preparing a request then
+/// allocates nothing per parameter. The maps of [`query`](Self::query) and [`body`](Self::body) are made on
+/// first use.
+#[derive(Clone, Default)]
 pub struct Params {
-    query: BTreeMap<String, String>,
-    body: BTreeMap<String, String>,
+    /// Every name and value, back to back.
+    text: String,
+    /// One per parameter set, in order: where it travels and its name and value in `text`.
+    entries: Vec<Entry>,
+    /// The maps of `query()` and `body()`, made on first use and dropped by any change.
+    maps: OnceLock<(BTreeMap<String, String>, BTreeMap<String, String>)>,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    location: Location,
+    /// `text[name_start..value_start]` is the name, `text[value_start..end]` the value.
+    name_start: usize,
+    value_start: usize,
+    end: usize,
 }
 
 impl Params {
     /// An empty parameter set.
     pub fn new() -> Self {
-        Self::default()
+        Params { text: String::with_capacity(256), entries: Vec::with_capacity(8), maps: OnceLock::new() }
     }
 
-    fn map_mut(&mut self, location: Location) -> &mut BTreeMap<String, String> {
-        match location {
-            Location::Query => &mut self.query,
-            Location::Body => &mut self.body,
-        }
+    /// Starts an entry: writes `name` and returns where it starts.
+    fn begin(&mut self, name: &str) -> usize {
+        self.maps.take();
+        let start = self.text.len();
+        self.text.push_str(name);
+        start
+    }
+
+    /// Ends the entry begun at `name_start`, whose value starts at `value_start` and ends here.
+    fn end(&mut self, location: Location, name_start: usize, value_start: usize) {
+        self.entries.push(Entry { location, name_start, value_start, end: self.text.len() });
     }
 
     /// Sets `name` to the wire text of `value` (replacing an earlier value of the same name).
     pub fn put<V: ParamValue + ?Sized>(&mut self, location: Location, name: &str, value: &V) {
-        self.map_mut(location).insert(name.to_owned(), value.to_param());
+        let name_start = self.begin(name);
+        let value_start = self.text.len();
+        value.write_param(&mut self.text);
+        self.end(location, name_start, value_start);
     }
 
     /// Sets a repeated parameter: `Name.1`, `Name.2`, … (1-based, in the order of `values`).
     pub fn put_list<V: ParamValue>(&mut self, location: Location, name: &str, values: &[V]) {
-        let map = self.map_mut(location);
+        use fmt::Write as _;
         for (index, value) in values.iter().enumerate() {
-            map.insert(format!("{name}.{}", index + 1), value.to_param());
+            let name_start = self.begin(name);
+            // Writing to a String cannot fail.
+            let _ = write!(self.text, ".{}", index + 1);
+            let value_start = self.text.len();
+            value.write_param(&mut self.text);
+            self.end(location, name_start, value_start);
         }
     }
 
@@ -47,25 +80,86 @@ impl Params {
     /// If `value`'s `Serialize` implementation fails, which derived implementations of generated types
     /// (string-keyed objects, lists, scalars) never do.
     pub fn put_json<V: serde::Serialize + ?Sized>(&mut self, location: Location, name: &str, value: &V) {
-        let text = serde_json::to_string(value)
-            .unwrap_or_else(|err| panic!("parameter {name} could not be serialized as JSON: {err}"));
-        self.map_mut(location).insert(name.to_owned(), text);
+        let name_start = self.begin(name);
+        let value_start = self.text.len();
+        // Written straight into the buffer; serde_json writes UTF-8, which `from_utf8` checks again.
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        if let Err(err) = serde_json::to_writer(&mut bytes, value) {
+            panic!("parameter {name} could not be serialized as JSON: {err}");
+        }
+        self.text = String::from_utf8(bytes).expect("serde_json writes UTF-8");
+        self.end(location, name_start, value_start);
+    }
+
+    fn name(&self, entry: &Entry) -> &str {
+        &self.text[entry.name_start..entry.value_start]
+    }
+
+    fn value(&self, entry: &Entry) -> &str {
+        &self.text[entry.value_start..entry.end]
+    }
+
+    /// The parameters of `location`, each name once with its last value, sorted by name (byte order, the
+    /// order the signature needs).
+    pub(crate) fn sorted(&self, location: Location) -> Vec<(&str, &str)> {
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(self.entries.len());
+        pairs.extend(
+            self.entries.iter().filter(|entry| entry.location == location).map(|e| (self.name(e), self.value(e))),
+        );
+        // Stable, so that of the entries of one name the last set stays last, and it is the one kept.
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        let mut kept = 0;
+        for i in 0..pairs.len() {
+            if kept > 0 && pairs[kept - 1].0 == pairs[i].0 {
+                pairs[kept - 1] = pairs[i];
+            } else {
+                pairs[kept] = pairs[i];
+                kept += 1;
+            }
+        }
+        pairs.truncate(kept);
+        pairs
+    }
+
+    fn maps(&self) -> &(BTreeMap<String, String>, BTreeMap<String, String>) {
+        self.maps.get_or_init(|| {
+            let mut maps = (BTreeMap::new(), BTreeMap::new());
+            for entry in &self.entries {
+                let map = match entry.location {
+                    Location::Query => &mut maps.0,
+                    Location::Body => &mut maps.1,
+                };
+                map.insert(self.name(entry).to_owned(), self.value(entry).to_owned());
+            }
+            maps
+        })
     }
 
     /// The parameters sent in the URL query, by name.
     pub fn query(&self) -> &BTreeMap<String, String> {
-        &self.query
+        &self.maps().0
     }
 
     /// The parameters sent in the form body, by name.
     pub fn body(&self) -> &BTreeMap<String, String> {
-        &self.body
-    }
-
-    pub(crate) fn into_parts(self) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-        (self.query, self.body)
+        &self.maps().1
     }
 }
+
+impl fmt::Debug for Params {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Params").field("query", self.query()).field("body", self.body()).finish()
+    }
+}
+
+/// Equal when they send the same parameters with the same values, however they were set.
+impl PartialEq for Params {
+    fn eq(&self, other: &Self) -> bool {
+        self.maps() == other.maps()
+    }
+}
+
+impl Eq for Params {}
 
 /// A value that can be sent as a request parameter: its wire text.
 ///
@@ -74,11 +168,21 @@ impl Params {
 pub trait ParamValue {
     /// The text sent on the wire (before percent-encoding).
     fn to_param(&self) -> String;
+
+    /// Appends [`to_param`](Self::to_param)'s text to `out`; the strings, numbers and booleans write it
+    /// without a `String` of their own.
+    fn write_param(&self, out: &mut String) {
+        out.push_str(&self.to_param());
+    }
 }
 
 impl ParamValue for str {
     fn to_param(&self) -> String {
         self.to_owned()
+    }
+
+    fn write_param(&self, out: &mut String) {
+        out.push_str(self);
     }
 }
 
@@ -86,11 +190,25 @@ impl ParamValue for String {
     fn to_param(&self) -> String {
         self.clone()
     }
+
+    fn write_param(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+/// `Display` into `out` (which cannot fail for a String).
+fn write_display(out: &mut String, value: impl fmt::Display) {
+    use fmt::Write as _;
+    let _ = write!(out, "{value}");
 }
 
 impl ParamValue for i32 {
     fn to_param(&self) -> String {
         self.to_string()
+    }
+
+    fn write_param(&self, out: &mut String) {
+        write_display(out, self);
     }
 }
 
@@ -98,11 +216,19 @@ impl ParamValue for i64 {
     fn to_param(&self) -> String {
         self.to_string()
     }
+
+    fn write_param(&self, out: &mut String) {
+        write_display(out, self);
+    }
 }
 
 impl ParamValue for bool {
     fn to_param(&self) -> String {
         if *self { "true" } else { "false" }.to_owned()
+    }
+
+    fn write_param(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
     }
 }
 
@@ -110,11 +236,19 @@ impl ParamValue for f64 {
     fn to_param(&self) -> String {
         self.to_string()
     }
+
+    fn write_param(&self, out: &mut String) {
+        write_display(out, self);
+    }
 }
 
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
+    }
+
+    fn write_param(&self, out: &mut String) {
+        (**self).write_param(out);
     }
 }
 
@@ -196,8 +330,40 @@ mod tests {
         p.put(Location::Query, "A", "1");
         p.put(Location::Query, "A", "2");
         assert_eq!(p.query()["A"], "2");
-        let (q, b) = p.into_parts();
-        assert_eq!(q.len(), 1);
+        let (q, b) = (p.sorted(Location::Query), p.sorted(Location::Body));
+        assert_eq!(q, [("A", "2")]);
         assert!(b.is_empty());
+    }
+
+    #[test]
+    fn the_last_value_of_a_name_wins_wherever_it_was_set() {
+        let mut p = Params::new();
+        p.put(Location::Query, "B", "1");
+        p.put_list(Location::Query, "L", &["x", "y"]);
+        p.put(Location::Body, "B", "body");
+        p.put(Location::Query, "A", &7i64);
+        p.put(Location::Query, "B", "2");
+        p.put_json(Location::Query, "L.2", &["j"]);
+        p.put(Location::Query, "B", "3");
+        assert_eq!(p.sorted(Location::Query), [("A", "7"), ("B", "3"), ("L.1", "x"), ("L.2", r#"["j"]"#)]);
+        assert_eq!(p.sorted(Location::Body), [("B", "body")]);
+        let expected: BTreeMap<String, String> =
+            p.sorted(Location::Query).into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        assert_eq!(p.query(), &expected);
+        assert_eq!(p.body().len(), 1);
+        // A change after the maps were made is seen.
+        p.put(Location::Query, "A", "8");
+        assert_eq!(p.query()["A"], "8");
+        // Equal when the same parameters are sent, whatever the order of setting.
+        let mut q = Params::new();
+        q.put(Location::Body, "B", "body");
+        q.put_json(Location::Query, "L.2", &["j"]);
+        q.put(Location::Query, "L.1", "x");
+        q.put(Location::Query, "B", "3");
+        q.put(Location::Query, "A", "8");
+        assert_eq!(p, q);
+        q.put(Location::Query, "A", "9");
+        assert_ne!(p, q);
+        assert_eq!(format!("{:?}", Params::default()), "Params { query: {}, body: {} }");
     }
 }

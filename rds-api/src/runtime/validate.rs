@@ -312,7 +312,8 @@ impl Validator {
         let mut spilled: Vec<&T> = Vec::new();
         for (seen, item) in items.into_iter().enumerate() {
             // A value is reported once, at its second occurrence.
-            let earlier = inline.iter().flatten().chain(&spilled).filter(|earlier| **earlier == item).count();
+            let earlier =
+                inline[..seen.min(INLINE)].iter().flatten().chain(&spilled).filter(|earlier| **earlier == item).count();
             if earlier == 1 {
                 self.push(rule.clone(), Some(shown(&item.to_string())));
             }
