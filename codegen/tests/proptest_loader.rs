@@ -5,6 +5,9 @@
 //!
 //! The same check runs unbounded as the cargo-fuzz target `load_spec` (see `fuzz/README.md`).
 
+#[path = "../../tests/tests/seeded/mod.rs"]
+mod seeded;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -153,7 +156,7 @@ fn apply(text: &str, edits: &[Edit]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(seeded::config(256))]
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {

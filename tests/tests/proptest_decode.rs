@@ -5,6 +5,8 @@
 //!
 //! The same check runs unbounded as the cargo-fuzz target `decode_response` (see `fuzz/README.md`).
 
+mod seeded;
+
 use std::sync::OnceLock;
 
 use integration_tests::fixture_api::{CreateWidgetResponse, DescribeWidgetsResponse, PingResponse};
@@ -172,7 +174,7 @@ fn the_seeds_decode() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(seeded::config(256))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {

@@ -5,6 +5,8 @@
 //!
 //! The same checks run unbounded as the cargo-fuzz target `percent_encode` (see `fuzz/README.md`).
 
+mod seeded;
+
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
@@ -66,7 +68,7 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(seeded::config(512))]
 
     #[test]
     fn decoding_gives_the_text_back(s in text()) {
