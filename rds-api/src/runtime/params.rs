@@ -102,7 +102,12 @@ impl Params {
     /// The parameters of `location`, each name once with its last value, sorted by name (byte order, the
     /// order the signature needs).
     pub(crate) fn sorted(&self, location: Location) -> Vec<(&str, &str)> {
-        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(self.entries.len());
+        let count = self.entries.iter().filter(|entry| entry.location == location).count();
+        if count == 0 {
+            // Almost every request has no body: no vector for it.
+            return Vec::new();
+        }
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count);
         pairs.extend(
             self.entries.iter().filter(|entry| entry.location == location).map(|e| (self.name(e), self.value(e))),
         );
