@@ -47,21 +47,23 @@ fn local(f: &Field) -> Ident {
 /// optional one `None` (or an empty list).
 pub(crate) fn decode_struct(name: &Ident, fields: &[Field], ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
+    // Typed locals: the compiler then infers nothing across the callback (cheaper to type-check).
     let locals = fields.iter().map(|f| {
         let local = local(f);
-        quote!(let mut #local = None;)
+        let ty = field_type(f, true);
+        quote!(let mut #local: Option<#ty> = None;)
     });
     let arms = fields.iter().map(|f| {
         let wire = &f.wire_name;
         let local = local(f);
-        quote!(#wire => #local = Some(reader.decode()?),)
+        quote!(#wire => reader.field(&mut #local),)
     });
     let values = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let local = local(f);
         let wire = &f.wire_name;
         if f.required {
-            quote!(#field: #local.ok_or_else(|| reader.missing(#wire))?,)
+            quote!(#field: reader.required(#local, #wire)?,)
         } else {
             quote!(#field: #local.unwrap_or_default(),)
         }
@@ -70,12 +72,9 @@ pub(crate) fn decode_struct(name: &Ident, fields: &[Field], ctx: &Ctx) -> TokenS
         impl #rt::de::Decode for #name {
             fn decode(reader: &mut #rt::de::Reader<'_>) -> Result<Self, #rt::de::DecodeError> {
                 #(#locals)*
-                reader.object(&mut |reader, key| {
-                    match key {
-                        #(#arms)*
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                reader.object(&mut |reader, key| match key {
+                    #(#arms)*
+                    _ => reader.skip(),
                 })?;
                 Ok(Self { #(#values)* })
             }

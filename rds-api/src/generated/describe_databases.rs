@@ -274,21 +274,18 @@ impl ::rds_api::runtime::de::Decode for DescribeDatabasesResponse {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut request_id = None;
-        let mut databases = None;
+        let mut request_id: Option<String> = None;
+        let mut databases: Option<Vec<Database>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "RequestId" => request_id = Some(reader.decode()?),
-                        "Databases" => databases = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "RequestId" => reader.field(&mut request_id),
+                    "Databases" => reader.field(&mut databases),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            request_id: reader.required(request_id, "RequestId")?,
             databases: databases.unwrap_or_default(),
         })
     }
@@ -364,25 +361,22 @@ impl ::rds_api::runtime::de::Decode for AccountPrivilegeInfo {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut account = None;
-        let mut account_privilege = None;
-        let mut account_privilege_detail = None;
+        let mut account: Option<String> = None;
+        let mut account_privilege: Option<Option<String>> = None;
+        let mut account_privilege_detail: Option<Option<String>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "Account" => account = Some(reader.decode()?),
-                        "AccountPrivilege" => account_privilege = Some(reader.decode()?),
-                        "AccountPrivilegeDetail" => {
-                            account_privilege_detail = Some(reader.decode()?);
-                        }
-                        _ => reader.skip()?,
+                &mut |reader, key| match key {
+                    "Account" => reader.field(&mut account),
+                    "AccountPrivilege" => reader.field(&mut account_privilege),
+                    "AccountPrivilegeDetail" => {
+                        reader.field(&mut account_privilege_detail)
                     }
-                    Ok(())
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            account: account.ok_or_else(|| reader.missing("Account"))?,
+            account: reader.required(account, "Account")?,
             account_privilege: account_privilege.unwrap_or_default(),
             account_privilege_detail: account_privilege_detail.unwrap_or_default(),
         })
@@ -454,45 +448,42 @@ impl ::rds_api::runtime::de::Decode for Database {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut db_name = None;
-        let mut db_status = None;
-        let mut engine = None;
-        let mut db_instance_id = None;
-        let mut db_description = None;
-        let mut character_set_name = None;
-        let mut collate = None;
-        let mut ctype = None;
-        let mut conn_limit = None;
-        let mut tablespace = None;
-        let mut page_number = None;
-        let mut page_size = None;
-        let mut total_count = None;
-        let mut accounts = None;
+        let mut db_name: Option<String> = None;
+        let mut db_status: Option<Option<DatabaseStatus>> = None;
+        let mut engine: Option<Option<String>> = None;
+        let mut db_instance_id: Option<Option<String>> = None;
+        let mut db_description: Option<Option<String>> = None;
+        let mut character_set_name: Option<Option<String>> = None;
+        let mut collate: Option<Option<String>> = None;
+        let mut ctype: Option<Option<String>> = None;
+        let mut conn_limit: Option<Option<String>> = None;
+        let mut tablespace: Option<Option<String>> = None;
+        let mut page_number: Option<Option<i32>> = None;
+        let mut page_size: Option<Option<i32>> = None;
+        let mut total_count: Option<Option<i32>> = None;
+        let mut accounts: Option<Vec<AccountPrivilegeInfo>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "DBName" => db_name = Some(reader.decode()?),
-                        "DBStatus" => db_status = Some(reader.decode()?),
-                        "Engine" => engine = Some(reader.decode()?),
-                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
-                        "DBDescription" => db_description = Some(reader.decode()?),
-                        "CharacterSetName" => character_set_name = Some(reader.decode()?),
-                        "Collate" => collate = Some(reader.decode()?),
-                        "Ctype" => ctype = Some(reader.decode()?),
-                        "ConnLimit" => conn_limit = Some(reader.decode()?),
-                        "Tablespace" => tablespace = Some(reader.decode()?),
-                        "PageNumber" => page_number = Some(reader.decode()?),
-                        "PageSize" => page_size = Some(reader.decode()?),
-                        "TotalCount" => total_count = Some(reader.decode()?),
-                        "Accounts" => accounts = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "DBName" => reader.field(&mut db_name),
+                    "DBStatus" => reader.field(&mut db_status),
+                    "Engine" => reader.field(&mut engine),
+                    "DBInstanceId" => reader.field(&mut db_instance_id),
+                    "DBDescription" => reader.field(&mut db_description),
+                    "CharacterSetName" => reader.field(&mut character_set_name),
+                    "Collate" => reader.field(&mut collate),
+                    "Ctype" => reader.field(&mut ctype),
+                    "ConnLimit" => reader.field(&mut conn_limit),
+                    "Tablespace" => reader.field(&mut tablespace),
+                    "PageNumber" => reader.field(&mut page_number),
+                    "PageSize" => reader.field(&mut page_size),
+                    "TotalCount" => reader.field(&mut total_count),
+                    "Accounts" => reader.field(&mut accounts),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            db_name: db_name.ok_or_else(|| reader.missing("DBName"))?,
+            db_name: reader.required(db_name, "DBName")?,
             db_status: db_status.unwrap_or_default(),
             engine: engine.unwrap_or_default(),
             db_instance_id: db_instance_id.unwrap_or_default(),

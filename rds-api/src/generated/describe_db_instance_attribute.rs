@@ -158,21 +158,18 @@ impl ::rds_api::runtime::de::Decode for DescribeDbInstanceAttributeResponse {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut request_id = None;
-        let mut instances = None;
+        let mut request_id: Option<String> = None;
+        let mut instances: Option<Vec<DbInstanceAttribute>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "RequestId" => request_id = Some(reader.decode()?),
-                        "Items" => instances = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "RequestId" => reader.field(&mut request_id),
+                    "Items" => reader.field(&mut instances),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            request_id: reader.required(request_id, "RequestId")?,
             instances: instances.unwrap_or_default(),
         })
     }
@@ -364,98 +361,80 @@ impl ::rds_api::runtime::de::Decode for DbInstanceAttribute {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut db_instance_id = None;
-        let mut engine = None;
-        let mut engine_version = None;
-        let mut category = None;
-        let mut db_instance_class = None;
-        let mut db_instance_class_type = None;
-        let mut db_instance_status = None;
-        let mut lock_mode = None;
-        let mut lock_reason = None;
-        let mut db_instance_storage = None;
-        let mut db_instance_disk_used = None;
-        let mut db_instance_storage_type = None;
-        let mut db_instance_type = None;
-        let mut db_instance_memory = None;
-        let mut db_instance_cpu = None;
-        let mut db_instance_description = None;
-        let mut db_max_quantity = None;
-        let mut account_max_quantity = None;
-        let mut max_connections = None;
-        let mut max_iops = None;
-        let mut connection_string = None;
-        let mut port = None;
-        let mut pay_type = None;
-        let mut region_id = None;
-        let mut zone_id = None;
-        let mut resource_group_id = None;
-        let mut master_instance_id = None;
-        let mut dedicated_host_group_id = None;
-        let mut creation_time = None;
-        let mut expire_time = None;
-        let mut read_only_instances = None;
-        let mut secondary_zones = None;
+        let mut db_instance_id: Option<String> = None;
+        let mut engine: Option<Option<Engine>> = None;
+        let mut engine_version: Option<Option<String>> = None;
+        let mut category: Option<Option<String>> = None;
+        let mut db_instance_class: Option<Option<String>> = None;
+        let mut db_instance_class_type: Option<Option<InstanceFamily>> = None;
+        let mut db_instance_status: Option<Option<InstanceStatus>> = None;
+        let mut lock_mode: Option<Option<LockMode>> = None;
+        let mut lock_reason: Option<Option<String>> = None;
+        let mut db_instance_storage: Option<Option<i32>> = None;
+        let mut db_instance_disk_used: Option<Option<String>> = None;
+        let mut db_instance_storage_type: Option<Option<String>> = None;
+        let mut db_instance_type: Option<Option<String>> = None;
+        let mut db_instance_memory: Option<Option<i64>> = None;
+        let mut db_instance_cpu: Option<Option<String>> = None;
+        let mut db_instance_description: Option<Option<String>> = None;
+        let mut db_max_quantity: Option<Option<i32>> = None;
+        let mut account_max_quantity: Option<Option<i32>> = None;
+        let mut max_connections: Option<Option<i32>> = None;
+        let mut max_iops: Option<Option<i32>> = None;
+        let mut connection_string: Option<Option<String>> = None;
+        let mut port: Option<Option<String>> = None;
+        let mut pay_type: Option<Option<String>> = None;
+        let mut region_id: Option<Option<String>> = None;
+        let mut zone_id: Option<Option<String>> = None;
+        let mut resource_group_id: Option<Option<String>> = None;
+        let mut master_instance_id: Option<Option<String>> = None;
+        let mut dedicated_host_group_id: Option<Option<String>> = None;
+        let mut creation_time: Option<Option<String>> = None;
+        let mut expire_time: Option<Option<String>> = None;
+        let mut read_only_instances: Option<Vec<ReadOnlyInstance>> = None;
+        let mut secondary_zones: Option<Vec<SecondaryZone>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
-                        "Engine" => engine = Some(reader.decode()?),
-                        "EngineVersion" => engine_version = Some(reader.decode()?),
-                        "Category" => category = Some(reader.decode()?),
-                        "DBInstanceClass" => db_instance_class = Some(reader.decode()?),
-                        "DBInstanceClassType" => {
-                            db_instance_class_type = Some(reader.decode()?);
-                        }
-                        "DBInstanceStatus" => db_instance_status = Some(reader.decode()?),
-                        "LockMode" => lock_mode = Some(reader.decode()?),
-                        "LockReason" => lock_reason = Some(reader.decode()?),
-                        "DBInstanceStorage" => {
-                            db_instance_storage = Some(reader.decode()?);
-                        }
-                        "DBInstanceDiskUsed" => {
-                            db_instance_disk_used = Some(reader.decode()?);
-                        }
-                        "DBInstanceStorageType" => {
-                            db_instance_storage_type = Some(reader.decode()?);
-                        }
-                        "DBInstanceType" => db_instance_type = Some(reader.decode()?),
-                        "DBInstanceMemory" => db_instance_memory = Some(reader.decode()?),
-                        "DBInstanceCPU" => db_instance_cpu = Some(reader.decode()?),
-                        "DBInstanceDescription" => {
-                            db_instance_description = Some(reader.decode()?);
-                        }
-                        "DBMaxQuantity" => db_max_quantity = Some(reader.decode()?),
-                        "AccountMaxQuantity" => {
-                            account_max_quantity = Some(reader.decode()?);
-                        }
-                        "MaxConnections" => max_connections = Some(reader.decode()?),
-                        "MaxIOPS" => max_iops = Some(reader.decode()?),
-                        "ConnectionString" => connection_string = Some(reader.decode()?),
-                        "Port" => port = Some(reader.decode()?),
-                        "PayType" => pay_type = Some(reader.decode()?),
-                        "RegionId" => region_id = Some(reader.decode()?),
-                        "ZoneId" => zone_id = Some(reader.decode()?),
-                        "ResourceGroupId" => resource_group_id = Some(reader.decode()?),
-                        "MasterInstanceId" => master_instance_id = Some(reader.decode()?),
-                        "DedicatedHostGroupId" => {
-                            dedicated_host_group_id = Some(reader.decode()?);
-                        }
-                        "CreationTime" => creation_time = Some(reader.decode()?),
-                        "ExpireTime" => expire_time = Some(reader.decode()?),
-                        "ReadOnlyDBInstanceIds" => {
-                            read_only_instances = Some(reader.decode()?);
-                        }
-                        "SlaveZones" => secondary_zones = Some(reader.decode()?),
-                        _ => reader.skip()?,
+                &mut |reader, key| match key {
+                    "DBInstanceId" => reader.field(&mut db_instance_id),
+                    "Engine" => reader.field(&mut engine),
+                    "EngineVersion" => reader.field(&mut engine_version),
+                    "Category" => reader.field(&mut category),
+                    "DBInstanceClass" => reader.field(&mut db_instance_class),
+                    "DBInstanceClassType" => reader.field(&mut db_instance_class_type),
+                    "DBInstanceStatus" => reader.field(&mut db_instance_status),
+                    "LockMode" => reader.field(&mut lock_mode),
+                    "LockReason" => reader.field(&mut lock_reason),
+                    "DBInstanceStorage" => reader.field(&mut db_instance_storage),
+                    "DBInstanceDiskUsed" => reader.field(&mut db_instance_disk_used),
+                    "DBInstanceStorageType" => {
+                        reader.field(&mut db_instance_storage_type)
                     }
-                    Ok(())
+                    "DBInstanceType" => reader.field(&mut db_instance_type),
+                    "DBInstanceMemory" => reader.field(&mut db_instance_memory),
+                    "DBInstanceCPU" => reader.field(&mut db_instance_cpu),
+                    "DBInstanceDescription" => reader.field(&mut db_instance_description),
+                    "DBMaxQuantity" => reader.field(&mut db_max_quantity),
+                    "AccountMaxQuantity" => reader.field(&mut account_max_quantity),
+                    "MaxConnections" => reader.field(&mut max_connections),
+                    "MaxIOPS" => reader.field(&mut max_iops),
+                    "ConnectionString" => reader.field(&mut connection_string),
+                    "Port" => reader.field(&mut port),
+                    "PayType" => reader.field(&mut pay_type),
+                    "RegionId" => reader.field(&mut region_id),
+                    "ZoneId" => reader.field(&mut zone_id),
+                    "ResourceGroupId" => reader.field(&mut resource_group_id),
+                    "MasterInstanceId" => reader.field(&mut master_instance_id),
+                    "DedicatedHostGroupId" => reader.field(&mut dedicated_host_group_id),
+                    "CreationTime" => reader.field(&mut creation_time),
+                    "ExpireTime" => reader.field(&mut expire_time),
+                    "ReadOnlyDBInstanceIds" => reader.field(&mut read_only_instances),
+                    "SlaveZones" => reader.field(&mut secondary_zones),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            db_instance_id: db_instance_id
-                .ok_or_else(|| reader.missing("DBInstanceId"))?,
+            db_instance_id: reader.required(db_instance_id, "DBInstanceId")?,
             engine: engine.unwrap_or_default(),
             engine_version: engine_version.unwrap_or_default(),
             category: category.unwrap_or_default(),
@@ -504,19 +483,16 @@ impl ::rds_api::runtime::de::Decode for ReadOnlyInstance {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut db_instance_id = None;
+        let mut db_instance_id: Option<String> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "DBInstanceId" => reader.field(&mut db_instance_id),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            db_instance_id: db_instance_id.ok_or_else(|| reader.missing("DBInstanceId"))?,
+            db_instance_id: reader.required(db_instance_id, "DBInstanceId")?,
         })
     }
 }
@@ -534,19 +510,16 @@ impl ::rds_api::runtime::de::Decode for SecondaryZone {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut zone_id = None;
+        let mut zone_id: Option<String> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "ZoneId" => zone_id = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "ZoneId" => reader.field(&mut zone_id),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            zone_id: zone_id.ok_or_else(|| reader.missing("ZoneId"))?,
+            zone_id: reader.required(zone_id, "ZoneId")?,
         })
     }
 }

@@ -759,29 +759,26 @@ impl ::rds_api::runtime::de::Decode for DescribeDbInstancesResponse {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut request_id = None;
-        let mut total_record_count = None;
-        let mut page_number = None;
-        let mut page_record_count = None;
-        let mut next_token = None;
-        let mut instances = None;
+        let mut request_id: Option<String> = None;
+        let mut total_record_count: Option<Option<i32>> = None;
+        let mut page_number: Option<Option<i32>> = None;
+        let mut page_record_count: Option<Option<i32>> = None;
+        let mut next_token: Option<Option<String>> = None;
+        let mut instances: Option<Vec<DbInstance>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "RequestId" => request_id = Some(reader.decode()?),
-                        "TotalRecordCount" => total_record_count = Some(reader.decode()?),
-                        "PageNumber" => page_number = Some(reader.decode()?),
-                        "PageRecordCount" => page_record_count = Some(reader.decode()?),
-                        "NextToken" => next_token = Some(reader.decode()?),
-                        "Items" => instances = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "RequestId" => reader.field(&mut request_id),
+                    "TotalRecordCount" => reader.field(&mut total_record_count),
+                    "PageNumber" => reader.field(&mut page_number),
+                    "PageRecordCount" => reader.field(&mut page_record_count),
+                    "NextToken" => reader.field(&mut next_token),
+                    "Items" => reader.field(&mut instances),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            request_id: reader.required(request_id, "RequestId")?,
             total_record_count: total_record_count.unwrap_or_default(),
             page_number: page_number.unwrap_or_default(),
             page_record_count: page_record_count.unwrap_or_default(),
@@ -953,80 +950,68 @@ impl ::rds_api::runtime::de::Decode for DbInstance {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut db_instance_id = None;
-        let mut db_instance_description = None;
-        let mut engine = None;
-        let mut engine_version = None;
-        let mut db_instance_status = None;
-        let mut db_instance_class = None;
-        let mut db_instance_type = None;
-        let mut category = None;
-        let mut lock_mode = None;
-        let mut lock_reason = None;
-        let mut db_instance_memory = None;
-        let mut db_instance_storage_type = None;
-        let mut db_instance_net_type = None;
-        let mut instance_network_type = None;
-        let mut connection_string = None;
-        let mut region_id = None;
-        let mut zone_id = None;
-        let mut vpc_id = None;
-        let mut v_switch_id = None;
-        let mut resource_group_id = None;
-        let mut pay_type = None;
-        let mut master_instance_id = None;
-        let mut dedicated_host_group_id = None;
-        let mut create_time = None;
-        let mut expire_time = None;
-        let mut multiple_or_single = None;
+        let mut db_instance_id: Option<String> = None;
+        let mut db_instance_description: Option<Option<String>> = None;
+        let mut engine: Option<Option<Engine>> = None;
+        let mut engine_version: Option<Option<String>> = None;
+        let mut db_instance_status: Option<Option<InstanceStatus>> = None;
+        let mut db_instance_class: Option<Option<String>> = None;
+        let mut db_instance_type: Option<Option<String>> = None;
+        let mut category: Option<Option<String>> = None;
+        let mut lock_mode: Option<Option<LockMode>> = None;
+        let mut lock_reason: Option<Option<String>> = None;
+        let mut db_instance_memory: Option<Option<i32>> = None;
+        let mut db_instance_storage_type: Option<Option<String>> = None;
+        let mut db_instance_net_type: Option<Option<String>> = None;
+        let mut instance_network_type: Option<Option<String>> = None;
+        let mut connection_string: Option<Option<String>> = None;
+        let mut region_id: Option<Option<String>> = None;
+        let mut zone_id: Option<Option<String>> = None;
+        let mut vpc_id: Option<Option<String>> = None;
+        let mut v_switch_id: Option<Option<String>> = None;
+        let mut resource_group_id: Option<Option<String>> = None;
+        let mut pay_type: Option<Option<String>> = None;
+        let mut master_instance_id: Option<Option<String>> = None;
+        let mut dedicated_host_group_id: Option<Option<String>> = None;
+        let mut create_time: Option<Option<String>> = None;
+        let mut expire_time: Option<Option<String>> = None;
+        let mut multiple_or_single: Option<Option<bool>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
-                        "DBInstanceDescription" => {
-                            db_instance_description = Some(reader.decode()?);
-                        }
-                        "Engine" => engine = Some(reader.decode()?),
-                        "EngineVersion" => engine_version = Some(reader.decode()?),
-                        "DBInstanceStatus" => db_instance_status = Some(reader.decode()?),
-                        "DBInstanceClass" => db_instance_class = Some(reader.decode()?),
-                        "DBInstanceType" => db_instance_type = Some(reader.decode()?),
-                        "Category" => category = Some(reader.decode()?),
-                        "LockMode" => lock_mode = Some(reader.decode()?),
-                        "LockReason" => lock_reason = Some(reader.decode()?),
-                        "DBInstanceMemory" => db_instance_memory = Some(reader.decode()?),
-                        "DBInstanceStorageType" => {
-                            db_instance_storage_type = Some(reader.decode()?);
-                        }
-                        "DBInstanceNetType" => {
-                            db_instance_net_type = Some(reader.decode()?);
-                        }
-                        "InstanceNetworkType" => {
-                            instance_network_type = Some(reader.decode()?);
-                        }
-                        "ConnectionString" => connection_string = Some(reader.decode()?),
-                        "RegionId" => region_id = Some(reader.decode()?),
-                        "ZoneId" => zone_id = Some(reader.decode()?),
-                        "VpcId" => vpc_id = Some(reader.decode()?),
-                        "VSwitchId" => v_switch_id = Some(reader.decode()?),
-                        "ResourceGroupId" => resource_group_id = Some(reader.decode()?),
-                        "PayType" => pay_type = Some(reader.decode()?),
-                        "MasterInstanceId" => master_instance_id = Some(reader.decode()?),
-                        "DedicatedHostGroupId" => {
-                            dedicated_host_group_id = Some(reader.decode()?);
-                        }
-                        "CreateTime" => create_time = Some(reader.decode()?),
-                        "ExpireTime" => expire_time = Some(reader.decode()?),
-                        "MutriORsignle" => multiple_or_single = Some(reader.decode()?),
-                        _ => reader.skip()?,
+                &mut |reader, key| match key {
+                    "DBInstanceId" => reader.field(&mut db_instance_id),
+                    "DBInstanceDescription" => reader.field(&mut db_instance_description),
+                    "Engine" => reader.field(&mut engine),
+                    "EngineVersion" => reader.field(&mut engine_version),
+                    "DBInstanceStatus" => reader.field(&mut db_instance_status),
+                    "DBInstanceClass" => reader.field(&mut db_instance_class),
+                    "DBInstanceType" => reader.field(&mut db_instance_type),
+                    "Category" => reader.field(&mut category),
+                    "LockMode" => reader.field(&mut lock_mode),
+                    "LockReason" => reader.field(&mut lock_reason),
+                    "DBInstanceMemory" => reader.field(&mut db_instance_memory),
+                    "DBInstanceStorageType" => {
+                        reader.field(&mut db_instance_storage_type)
                     }
-                    Ok(())
+                    "DBInstanceNetType" => reader.field(&mut db_instance_net_type),
+                    "InstanceNetworkType" => reader.field(&mut instance_network_type),
+                    "ConnectionString" => reader.field(&mut connection_string),
+                    "RegionId" => reader.field(&mut region_id),
+                    "ZoneId" => reader.field(&mut zone_id),
+                    "VpcId" => reader.field(&mut vpc_id),
+                    "VSwitchId" => reader.field(&mut v_switch_id),
+                    "ResourceGroupId" => reader.field(&mut resource_group_id),
+                    "PayType" => reader.field(&mut pay_type),
+                    "MasterInstanceId" => reader.field(&mut master_instance_id),
+                    "DedicatedHostGroupId" => reader.field(&mut dedicated_host_group_id),
+                    "CreateTime" => reader.field(&mut create_time),
+                    "ExpireTime" => reader.field(&mut expire_time),
+                    "MutriORsignle" => reader.field(&mut multiple_or_single),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            db_instance_id: db_instance_id
-                .ok_or_else(|| reader.missing("DBInstanceId"))?,
+            db_instance_id: reader.required(db_instance_id, "DBInstanceId")?,
             db_instance_description: db_instance_description.unwrap_or_default(),
             engine: engine.unwrap_or_default(),
             engine_version: engine_version.unwrap_or_default(),

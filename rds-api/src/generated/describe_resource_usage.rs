@@ -256,57 +256,48 @@ impl ::rds_api::runtime::de::Decode for DescribeResourceUsageResponse {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut request_id = None;
-        let mut db_instance_id = None;
-        let mut engine = None;
-        let mut disk_used = None;
-        let mut data_size = None;
-        let mut log_size = None;
-        let mut sql_size = None;
-        let mut backup_size = None;
-        let mut backup_data_size = None;
-        let mut backup_log_size = None;
-        let mut backup_oss_data_size = None;
-        let mut backup_oss_log_size = None;
-        let mut cold_backup_size = None;
-        let mut archive_backup_size = None;
-        let mut paid_backup_size = None;
-        let mut backup_ecs_snapshot_size = None;
+        let mut request_id: Option<String> = None;
+        let mut db_instance_id: Option<Option<String>> = None;
+        let mut engine: Option<Option<String>> = None;
+        let mut disk_used: Option<Option<i64>> = None;
+        let mut data_size: Option<Option<i64>> = None;
+        let mut log_size: Option<Option<i64>> = None;
+        let mut sql_size: Option<Option<i64>> = None;
+        let mut backup_size: Option<Option<i64>> = None;
+        let mut backup_data_size: Option<Option<i64>> = None;
+        let mut backup_log_size: Option<Option<i64>> = None;
+        let mut backup_oss_data_size: Option<Option<i64>> = None;
+        let mut backup_oss_log_size: Option<Option<i64>> = None;
+        let mut cold_backup_size: Option<Option<i64>> = None;
+        let mut archive_backup_size: Option<Option<i64>> = None;
+        let mut paid_backup_size: Option<Option<i64>> = None;
+        let mut backup_ecs_snapshot_size: Option<Option<String>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "RequestId" => request_id = Some(reader.decode()?),
-                        "DBInstanceId" => db_instance_id = Some(reader.decode()?),
-                        "Engine" => engine = Some(reader.decode()?),
-                        "DiskUsed" => disk_used = Some(reader.decode()?),
-                        "DataSize" => data_size = Some(reader.decode()?),
-                        "LogSize" => log_size = Some(reader.decode()?),
-                        "SQLSize" => sql_size = Some(reader.decode()?),
-                        "BackupSize" => backup_size = Some(reader.decode()?),
-                        "BackupDataSize" => backup_data_size = Some(reader.decode()?),
-                        "BackupLogSize" => backup_log_size = Some(reader.decode()?),
-                        "BackupOssDataSize" => {
-                            backup_oss_data_size = Some(reader.decode()?);
-                        }
-                        "BackupOssLogSize" => {
-                            backup_oss_log_size = Some(reader.decode()?);
-                        }
-                        "ColdBackupSize" => cold_backup_size = Some(reader.decode()?),
-                        "ArchiveBackupSize" => {
-                            archive_backup_size = Some(reader.decode()?);
-                        }
-                        "PaidBackupSize" => paid_backup_size = Some(reader.decode()?),
-                        "BackupEcsSnapshotSize" => {
-                            backup_ecs_snapshot_size = Some(reader.decode()?);
-                        }
-                        _ => reader.skip()?,
+                &mut |reader, key| match key {
+                    "RequestId" => reader.field(&mut request_id),
+                    "DBInstanceId" => reader.field(&mut db_instance_id),
+                    "Engine" => reader.field(&mut engine),
+                    "DiskUsed" => reader.field(&mut disk_used),
+                    "DataSize" => reader.field(&mut data_size),
+                    "LogSize" => reader.field(&mut log_size),
+                    "SQLSize" => reader.field(&mut sql_size),
+                    "BackupSize" => reader.field(&mut backup_size),
+                    "BackupDataSize" => reader.field(&mut backup_data_size),
+                    "BackupLogSize" => reader.field(&mut backup_log_size),
+                    "BackupOssDataSize" => reader.field(&mut backup_oss_data_size),
+                    "BackupOssLogSize" => reader.field(&mut backup_oss_log_size),
+                    "ColdBackupSize" => reader.field(&mut cold_backup_size),
+                    "ArchiveBackupSize" => reader.field(&mut archive_backup_size),
+                    "PaidBackupSize" => reader.field(&mut paid_backup_size),
+                    "BackupEcsSnapshotSize" => {
+                        reader.field(&mut backup_ecs_snapshot_size)
                     }
-                    Ok(())
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            request_id: reader.required(request_id, "RequestId")?,
             db_instance_id: db_instance_id.unwrap_or_default(),
             engine: engine.unwrap_or_default(),
             disk_used: disk_used.unwrap_or_default(),

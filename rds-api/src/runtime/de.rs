@@ -169,6 +169,13 @@ impl<'a> Reader<'a> {
         T::decode(self)
     }
 
+    /// Decodes a `T` at the current position into `slot`: what a generated decoder does with each known key
+    /// (a repeated key keeps its last value).
+    pub fn field<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), DecodeError> {
+        *slot = Some(T::decode(self)?);
+        Ok(())
+    }
+
     /// Reads an object, calling `field` with each key; `field` must consume the value (with
     /// [`decode`](Self::decode) or [`skip`](Self::skip)). An error inside a value gets the key in its path.
     /// `null` is read as an object without keys.
@@ -343,6 +350,11 @@ impl<'a> Reader<'a> {
     /// An error about the value at the current position, which is consumed: "expected `expected`, found …".
     pub fn mismatch(&mut self, expected: &str) -> DecodeError {
         self.unexpected(expected)
+    }
+
+    /// The value of a required field once its object is read: an error naming it when it was missing.
+    pub fn required<T>(&self, value: Option<T>, wire_name: &str) -> Result<T, DecodeError> {
+        value.ok_or_else(|| self.missing(wire_name))
     }
 
     /// A missing required field.

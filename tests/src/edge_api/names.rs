@@ -212,21 +212,18 @@ impl ::rds_api::runtime::de::Decode for NamesResponse {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut request_id = None;
-        let mut state = None;
+        let mut request_id: Option<String> = None;
+        let mut state: Option<Option<State>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "RequestId" => request_id = Some(reader.decode()?),
-                        "State" => state = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "RequestId" => reader.field(&mut request_id),
+                    "State" => reader.field(&mut state),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            request_id: reader.required(request_id, "RequestId")?,
             state: state.unwrap_or_default(),
         })
     }

@@ -211,24 +211,21 @@ impl ::rds_api::runtime::de::Decode for CreateWidgetResponse {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut request_id = None;
-        let mut widget_id = None;
-        let mut serial = None;
+        let mut request_id: Option<String> = None;
+        let mut widget_id: Option<String> = None;
+        let mut serial: Option<Option<i64>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "RequestId" => request_id = Some(reader.decode()?),
-                        "WidgetId" => widget_id = Some(reader.decode()?),
-                        "Serial" => serial = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "RequestId" => reader.field(&mut request_id),
+                    "WidgetId" => reader.field(&mut widget_id),
+                    "Serial" => reader.field(&mut serial),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
-            widget_id: widget_id.ok_or_else(|| reader.missing("WidgetId"))?,
+            request_id: reader.required(request_id, "RequestId")?,
+            widget_id: reader.required(widget_id, "WidgetId")?,
             serial: serial.unwrap_or_default(),
         })
     }

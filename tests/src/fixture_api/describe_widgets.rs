@@ -418,25 +418,22 @@ impl ::rds_api::runtime::de::Decode for DescribeWidgetsResponse {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut request_id = None;
-        let mut total_count = None;
-        let mut next_token = None;
-        let mut widgets = None;
+        let mut request_id: Option<String> = None;
+        let mut total_count: Option<Option<i64>> = None;
+        let mut next_token: Option<Option<String>> = None;
+        let mut widgets: Option<Vec<Widget>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "RequestId" => request_id = Some(reader.decode()?),
-                        "TotalCount" => total_count = Some(reader.decode()?),
-                        "NextToken" => next_token = Some(reader.decode()?),
-                        "Items" => widgets = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "RequestId" => reader.field(&mut request_id),
+                    "TotalCount" => reader.field(&mut total_count),
+                    "NextToken" => reader.field(&mut next_token),
+                    "Items" => reader.field(&mut widgets),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            request_id: request_id.ok_or_else(|| reader.missing("RequestId"))?,
+            request_id: reader.required(request_id, "RequestId")?,
             total_count: total_count.unwrap_or_default(),
             next_token: next_token.unwrap_or_default(),
             widgets: widgets.unwrap_or_default(),
@@ -599,31 +596,28 @@ impl ::rds_api::runtime::de::Decode for Widget {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut widget_id = None;
-        let mut status = None;
-        let mut size = None;
-        let mut ratio = None;
-        let mut enabled = None;
-        let mut dimensions = None;
-        let mut labels = None;
+        let mut widget_id: Option<String> = None;
+        let mut status: Option<Option<WidgetStatus>> = None;
+        let mut size: Option<Option<i32>> = None;
+        let mut ratio: Option<Option<f64>> = None;
+        let mut enabled: Option<Option<bool>> = None;
+        let mut dimensions: Option<Option<Dimensions>> = None;
+        let mut labels: Option<Vec<String>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "WidgetId" => widget_id = Some(reader.decode()?),
-                        "Status" => status = Some(reader.decode()?),
-                        "Size" => size = Some(reader.decode()?),
-                        "Ratio" => ratio = Some(reader.decode()?),
-                        "Enabled" => enabled = Some(reader.decode()?),
-                        "Dimensions" => dimensions = Some(reader.decode()?),
-                        "Labels" => labels = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "WidgetId" => reader.field(&mut widget_id),
+                    "Status" => reader.field(&mut status),
+                    "Size" => reader.field(&mut size),
+                    "Ratio" => reader.field(&mut ratio),
+                    "Enabled" => reader.field(&mut enabled),
+                    "Dimensions" => reader.field(&mut dimensions),
+                    "Labels" => reader.field(&mut labels),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            widget_id: widget_id.ok_or_else(|| reader.missing("WidgetId"))?,
+            widget_id: reader.required(widget_id, "WidgetId")?,
             status: status.unwrap_or_default(),
             size: size.unwrap_or_default(),
             ratio: ratio.unwrap_or_default(),

@@ -34,21 +34,18 @@ impl ::rds_api::runtime::de::Decode for Dimensions {
     fn decode(
         reader: &mut ::rds_api::runtime::de::Reader<'_>,
     ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
-        let mut width = None;
-        let mut shade = None;
+        let mut width: Option<i32> = None;
+        let mut shade: Option<Option<Shade>> = None;
         reader
             .object(
-                &mut |reader, key| {
-                    match key {
-                        "Width" => width = Some(reader.decode()?),
-                        "Shade" => shade = Some(reader.decode()?),
-                        _ => reader.skip()?,
-                    }
-                    Ok(())
+                &mut |reader, key| match key {
+                    "Width" => reader.field(&mut width),
+                    "Shade" => reader.field(&mut shade),
+                    _ => reader.skip(),
                 },
             )?;
         Ok(Self {
-            width: width.ok_or_else(|| reader.missing("Width"))?,
+            width: reader.required(width, "Width")?,
             shade: shade.unwrap_or_default(),
         })
     }
