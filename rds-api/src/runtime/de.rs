@@ -221,35 +221,7 @@ impl<'a> Reader<'a> {
     pub fn skip(&mut self) -> Result<(), DecodeError> {
         match self.peek() {
             Some(b'"') => self.string().map(drop),
-            Some(b'{') => {
-                self.enter()?;
-                self.pos += 1;
-                if self.peek() == Some(b'}') {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                loop {
-                    if self.peek() != Some(b'"') {
-                        return Err(self.syntax("expected a key (a string)"));
-                    }
-                    self.string()?;
-                    if self.peek() != Some(b':') {
-                        return Err(self.syntax("expected `:` after a key"));
-                    }
-                    self.pos += 1;
-                    self.skip()?;
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b'}') => {
-                            self.pos += 1;
-                            self.depth -= 1;
-                            return Ok(());
-                        }
-                        _ => return Err(self.syntax("expected `,` or `}` in an object")),
-                    }
-                }
-            }
+            Some(b'{') => self.object(&mut |r, _| r.skip()),
             Some(b'[') => self.array(&mut |r, _| r.skip()),
             Some(b't') => self.literal("true"),
             Some(b'f') => self.literal("false"),
