@@ -239,12 +239,6 @@ impl Drop for TestServer {
     }
 }
 
-/// A loopback address nothing listens on (bound, then released), for connection-refused tests.
-pub async fn unused_local_addr() -> SocketAddr {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("bind 127.0.0.1:0");
-    listener.local_addr().expect("local address")
-}
-
 async fn serve(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     let Some(request) = tokio::time::timeout(READ_TIMEOUT, read_request(&mut stream)).await.unwrap_or(Ok(None))? else {
         return Ok(());
