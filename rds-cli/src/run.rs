@@ -74,7 +74,7 @@ pub fn run<R: Operation + FromParams>(inv: &Invocation) -> i32 {
 }
 
 /// Runs an operation that pages: like [`run`], and with `--pager` every page, merged into one answer.
-pub fn run_paginated<R: Paginated + FromParams>(inv: &Invocation) -> i32 {
+pub fn run_paginated<R: Paginated + FromParams + PartialEq>(inv: &Invocation) -> i32 {
     if !inv.globals.pager {
         return run::<R>(inv);
     }
@@ -99,6 +99,15 @@ pub fn run_paginated<R: Paginated + FromParams>(inv: &Invocation) -> i32 {
             Ok((response, body)) => {
                 next = request.next_page(&response);
                 bodies.push(body);
+                // A service that answers with the token it was sent would be asked for the same page forever.
+                if next.as_ref() == Some(&request) {
+                    eprintln!(
+                        "rds: --pager: the service answered page {} with the same page token it was sent; \
+                         paging stopped",
+                        bodies.len()
+                    );
+                    return EXIT_FAILED;
+                }
             }
             Err(err) => return report_error(&err),
         }

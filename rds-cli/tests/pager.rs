@@ -81,3 +81,17 @@ fn without_pager_one_page_and_the_aliyun_pager_arguments_are_accepted() {
         .expect(0);
     assert_eq!(run.json(), 250);
 }
+
+#[test]
+fn a_service_that_returns_the_token_it_was_sent_stops_the_pager() {
+    let emu = Emu::demo();
+    // Every page says there is a next one, with the same token.
+    let page = r#"{"RequestId":"LOOP","NextToken":"T1","Items":{"DBInstance":[{"DBInstanceId":"rm-a"}]}}"#;
+    emu.handle
+        .faults()
+        .inject("DescribeDBInstances", rds_emulator::Fault::raw_after_processing(200, "application/json", page));
+    let run = emu.rds(&["DescribeDBInstances", "--RegionId", "cn-hangzhou", "--MaxResults", "1", "--pager"]).expect(1);
+    assert!(run.stderr.contains("same page token"), "{}", run.stderr);
+    // The first page (no token) and the page asked for with T1, which answered T1 again.
+    assert_eq!(emu.requests("DescribeDBInstances"), 2);
+}
