@@ -278,9 +278,23 @@ impl<'a> Reader<'a> {
                 _ => Err(r.unexpected("an array or null inside a list wrapper object")),
             })?,
             Some(b'n') => self.literal("null")?,
+            // "No value", as the service writes it for other fields too.
+            Some(b'"') if self.blank_string() => {}
             _ => return Err(self.unexpected("an array, null, or an object wrapping arrays")),
         }
         Ok(items)
+    }
+
+    /// Consumes a string that is empty once trimmed and says so; leaves anything else where it is.
+    fn blank_string(&mut self) -> bool {
+        let start = self.pos;
+        match self.string() {
+            Ok(text) if text.trim().is_empty() => true,
+            _ => {
+                self.pos = start;
+                false
+            }
+        }
     }
 
     /// Tries `decode` and, if it fails, puts the reader back where it was (for values of several shapes).
@@ -1003,6 +1017,8 @@ mod tests {
         assert!(d::<Vec<i64>>(r#"{"A":{"B":[1]}}"#).is_err());
         assert!(d::<Vec<i64>>(r#"{"A":1}"#).is_err());
         assert!(d::<Vec<i64>>(r#""1""#).is_err());
+        assert_eq!(d::<Vec<i64>>(r#""""#).unwrap(), Vec::<i64>::new(), "an empty string is no items");
+        assert_eq!(d::<Vec<i64>>(r#"" ""#).unwrap(), Vec::<i64>::new());
         assert!(d::<Vec<i32>>("[1, 2.5]").unwrap_err().starts_with("2.5 is not an integer"));
     }
 
