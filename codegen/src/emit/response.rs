@@ -10,7 +10,7 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     let [_, _, response, _] = op_type_names(op);
     let doc = docs::outer(&format!("Response of `{}`.", op.wire_name));
     let fields = op.response.iter().map(decoded_field);
-    let decode = decode_struct(&response, &op.response, ctx);
+    let decode = decode_struct(&response, &op.response, true, ctx);
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
@@ -44,13 +44,14 @@ fn local(f: &Field) -> Ident {
 
 /// `Decode` for a structure: each field's value (leniently decoded by its type's own `Decode`) is kept in a
 /// local as its key goes by; unknown keys are skipped; a missing required field is an error, a missing
-/// optional one `None` (or an empty list).
-pub(crate) fn decode_struct(name: &Ident, fields: &[Field], ctx: &Ctx) -> TokenStream {
+/// optional one `None` (or an empty list). `response_shapes`: the fields have the shapes of a response-only type
+/// (an optional list is a plain `Vec`), else those of a request type.
+pub(crate) fn decode_struct(name: &Ident, fields: &[Field], response_shapes: bool, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     // Typed locals: the compiler then infers nothing across the callback (cheaper to type-check).
     let locals = fields.iter().map(|f| {
         let local = local(f);
-        let ty = field_type(f, true);
+        let ty = field_type(f, response_shapes);
         quote!(let mut #local: Option<#ty> = None;)
     });
     let arms = fields.iter().map(|f| {

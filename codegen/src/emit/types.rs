@@ -174,8 +174,8 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
     let serde_crate = ctx.rt_fn("serde");
     let doc = docs::outer(&type_doc(t, format!("The `{}` structure.", t.name)));
     let body = fields.iter().map(|f| match (t.in_request, t.in_response) {
-        (true, true) => encoded_and_decoded_field(f, ctx),
         (false, true) => decoded_field(f),
+        // Met in requests too: shaped like a request field (and encoded like one), decoded by `Decode`.
         _ => encoded_field(f, ctx),
     });
     // Callers build request values, so only a type met in responses alone may grow fields unannounced. A
@@ -190,7 +190,8 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
     } else {
         quote!()
     };
-    let decode = if t.in_response { decode_struct(&name, fields, ctx) } else { quote!() };
+    // A type also met in requests has the request's field shapes (an optional list is an `Option`).
+    let decode = if t.in_response { decode_struct(&name, fields, !t.in_request, ctx) } else { quote!() };
     let server = server_deserialize(t, ctx);
     quote! {
         #doc
@@ -214,12 +215,6 @@ fn server_deserialize(t: &NamedType, ctx: &Ctx) -> TokenStream {
     } else {
         quote!()
     }
-}
-
-/// A field of a type met in requests and in responses: shaped like a request field (and encoded like one),
-/// decoded leniently by the type's `Decode`.
-fn encoded_and_decoded_field(f: &Field, ctx: &Ctx) -> TokenStream {
-    encoded_field(f, ctx)
 }
 
 /// A field of a request object, serialized into a JSON-encoded parameter.

@@ -2,8 +2,13 @@
 // Edit the YAML specs under `api-specs/` instead and run `cargo xtask codegen`.
 
 //! Operations of the Edges API, version 2021-02-03.
+/// Types that several operations share.
+pub mod models;
+/// Echo: Sends a structure and gets it back, so one type is both a request value and a response value.
+pub mod echo;
 /// Names: Parameters named like the generated code's locals, and enums with an `Unknown` value.
 pub mod names;
+pub use echo::{EchoRequest, EchoRequestBuilder, EchoResponse, EchoError};
 pub use names::{NamesRequest, NamesRequestBuilder, NamesResponse, NamesError};
 /// API version sent as `Version` with every request.
 pub const API_VERSION: &str = "2021-02-03";
@@ -12,7 +17,7 @@ pub const PRODUCT: &str = "Edges";
 /// Endpoint used when none is configured.
 pub const DEFAULT_ENDPOINT: &str = "https://edges.example.com";
 /// The wire name (`Action`) of every operation, sorted.
-pub const ACTIONS: &[&str] = &["Names"];
+pub const ACTIONS: &[&str] = &["Echo", "Names"];
 /// Error codes any operation of the service may return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommonError {}
