@@ -164,6 +164,9 @@ pub struct Field {
     /// `common: shared`: the request parameter is the client's common parameter of the same name
     /// (`SecurityToken`), whose value must agree with the client's own.
     pub shared_common: bool,
+    /// `sensitive: true` (request parameters only): the value is sent but never shown: the request's `Debug`
+    /// prints `***` for it and its violations carry no value.
+    pub sensitive: bool,
     /// Type and constraints.
     pub ty: Type,
 }
@@ -320,6 +323,8 @@ pub struct RuleParam {
     pub rust_name: String,
     /// Whether the field is required (not `Option`).
     pub required: bool,
+    /// Whether the parameter is sensitive (its value never shown).
+    pub sensitive: bool,
 }
 
 /// A known error code.
@@ -570,6 +575,7 @@ impl<'a> OperationBuilder<'a> {
             default: f.default.as_ref().map(|d| d.value.clone()),
             example: f.example.as_ref().map(|e| e.value.clone()),
             shared_common: f.common.is_some(),
+            sensitive: f.sensitive.value,
             ty: self.ty(&f.ty, side, &names::rust_type_name(&f.name.value), top),
             rust_name,
         }
@@ -746,6 +752,7 @@ fn rule(r: &spec::RuleSpec, params: &[Field]) -> Rule {
                     wire_name: p.wire_name.clone(),
                     rust_name: p.rust_name.clone(),
                     required: p.required,
+                    sensitive: p.sensitive,
                 })
                 .collect(),
             description: text(description),

@@ -112,7 +112,7 @@ pub const TOKEN_PAGING_KEYS: Keys<'static> = Keys {
 /// An entry of `parameters`.
 pub const PARAMETER_KEYS: Keys<'static> = Keys {
     what: "a parameter",
-    groups: &[FIELD, &["location", "default", "example", "common"], TYPE],
+    groups: &[FIELD, &["location", "default", "example", "common", "sensitive"], TYPE],
     required: &["name", "type"],
 };
 
@@ -493,6 +493,10 @@ impl Reader {
         let default = map.get("default").and_then(|e| self.scalar(&site, e));
         let example = map.get("example").and_then(|e| self.scalar(&site, e));
         let common = map.get("common").and_then(|e| self.common(&site, e));
+        let sensitive = match map.get("sensitive") {
+            Some(entry) => self.flag(&site, entry),
+            None => Some(Spanned::new(false, map.span)),
+        };
         let ty = self.type_spec(&site, &map, map.get("type").map(|e| e.key_span));
         Some(FieldSpec {
             span: map.span,
@@ -504,6 +508,7 @@ impl Reader {
             default,
             example,
             common,
+            sensitive: sensitive?,
             ty: ty?,
         })
     }
@@ -851,6 +856,7 @@ fn unknown_key(key: &str, keys: &Keys<'_>) -> String {
     let expected: Vec<_> = keys.names().collect();
     let hint = match key {
         "location" | "default" | "common" => " (only request parameters have it)",
+        "sensitive" => " (only request parameters have it, not response or object fields: it marks a value that is sent but never shown)",
         "example" => " (only request parameters and response fields have it)",
         "rust_name" => " (a type is named with `type_name`)",
         _ => "",

@@ -176,6 +176,9 @@ pub struct FieldSpec {
     /// Only for request parameters: `common: shared`, the parameter is one of the client's common parameters
     /// (only `SecurityToken` may be).
     pub common: Option<Spanned<Common>>,
+    /// Only for request parameters: `sensitive: true`, the value is sent but never shown (a password, a key).
+    /// Where it is absent, `false` at the entry's position.
+    pub sensitive: Spanned<bool>,
     /// The type and its constraints.
     pub ty: TypeSpec,
 }

@@ -421,6 +421,21 @@ fn wrong_kinds() {
     );
 }
 
+/// `sensitive` is true or false, and only on request parameters (a response field or an object field is told
+/// why not).
+#[test]
+fn sensitive() {
+    expect(
+        "sensitive",
+        &[
+            "operations/Op.yaml:7:16 [Op] [Password] `sensitive` must be true or false, found the quoted string `yes`",
+            "operations/Op.yaml:10:5 [Op] [Key] `sensitive` has no value; expected true or false",
+            "operations/Op.yaml:18:11 [Op] [Secret] field Inner: unknown key `sensitive` in an object field (only request parameters have it, not response or object fields: it marks a value that is sent but never shown)",
+            "operations/Op.yaml:25:5 [Op] [Token] unknown key `sensitive` in a response field (only request parameters have it, not response or object fields: it marks a value that is sent but never shown)",
+        ],
+    );
+}
+
 /// A YAML syntax error, at the scanner's position.
 #[test]
 fn yaml_syntax() {

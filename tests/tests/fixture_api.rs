@@ -277,6 +277,113 @@ fn nested_json_constraints_name_their_path() {
     );
 }
 
+// A `sensitive: true` parameter (CreateWidget's `Password`): sent, never shown.
+
+const PASSWORD: &str = "pw-Hunter2-very-secret";
+
+#[tokio::test]
+async fn a_sensitive_parameter_is_sent_on_the_wire() {
+    use rds_api::runtime::FromParams;
+
+    let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"c-2","WidgetId":"w-3"}"#)).await;
+    let request = CreateWidgetRequest::builder()
+        .owner_widget_id("w-1")
+        .spec(spec(Parts::Names(vec!["a".into()])))
+        .password(PASSWORD)
+        .build()
+        .unwrap();
+    assert_eq!(request.password.as_deref(), Some(PASSWORD));
+
+    client(&server).send(&request).await.unwrap();
+
+    let recorded = &server.requests()[0];
+    assert_eq!(recorded.query_params().get("Password").map(String::as_str), Some(PASSWORD));
+    assert_eq!(CreateWidgetRequest::from_params(&wire(&request)).unwrap(), request);
+}
+
+#[test]
+fn debug_of_a_request_and_its_builder_never_shows_a_sensitive_value() {
+    let builder = CreateWidgetRequest::builder()
+        .owner_widget_id("w-1")
+        .spec(spec(Parts::Names(vec!["a".into()])))
+        .note("visible note")
+        .password(PASSWORD);
+    let request = builder.clone().build().unwrap();
+    for shown in [format!("{builder:?}"), format!("{builder:#?}"), format!("{request:?}"), format!("{request:#?}")] {
+        assert!(!shown.contains(PASSWORD), "{shown}");
+        assert!(!shown.contains("Hunter2"), "{shown}");
+        assert!(shown.contains("***"), "{shown}");
+        // Everything else prints as the derive would.
+        assert!(shown.contains("visible note") && shown.contains("owner_widget_id"), "{shown}");
+    }
+    assert_eq!(
+        format!("{request:?}"),
+        r#"CreateWidgetRequest { owner_widget_id: "w-1", twin_widget_id: None, spec: WidgetSpec { parts: Names(["a"]), color: None, weight: None, labels: None, size: None }, note: Some("visible note"), password: Some(***), old_password: None }"#
+    );
+    assert!(format!("{builder:?}").starts_with(r#"CreateWidgetRequestBuilder { owner_widget_id: Some("w-1"), "#));
+    assert!(format!("{builder:?}").ends_with("password: Some(***), old_password: None }"));
+    // Unset, it shows as unset.
+    let unset = CreateWidgetRequest::builder();
+    assert!(format!("{unset:?}").ends_with("password: None, old_password: None }"), "{unset:?}");
+}
+
+#[test]
+fn a_violation_of_a_sensitive_parameter_names_it_without_its_value() {
+    use rds_api::runtime::FromParams;
+
+    let too_long = format!("{PASSWORD}-{PASSWORD}");
+    for (password, rule) in [(too_long.as_str(), Rule::MaxLength(32)), ("pw-1", Rule::MinLength(8))] {
+        let builder = CreateWidgetRequest::builder()
+            .owner_widget_id("w-1")
+            .spec(spec(Parts::Names(vec!["a".into()])))
+            .note("n".repeat(21))
+            .password(password);
+        let err = builder.build().unwrap_err();
+        assert_eq!(rules(&err.violations), vec![("Note", &Rule::MaxLength(20)), ("Password", &rule)]);
+        assert_eq!(err.violations[1].value, None);
+        // Other parameters still show theirs.
+        assert_eq!(err.violations[0].value.as_deref(), Some("n".repeat(21).as_str()));
+        let text = err.to_string();
+        assert!(text.contains("Password: must be"), "{text}");
+        assert!(!text.contains(password), "{text}");
+        assert!(!format!("{err:?}").contains(password), "{err:?}");
+    }
+    // The server side reports it the same way.
+    let mut params = wire(
+        &CreateWidgetRequest::builder()
+            .owner_widget_id("w-1")
+            .spec(spec(Parts::Names(vec!["a".into()])))
+            .build()
+            .unwrap(),
+    );
+    params.insert("Password".to_owned(), "pw-1".to_owned());
+    let err = CreateWidgetRequest::from_params(&params).unwrap_err();
+    assert_eq!(rules(&err.violations), vec![("Password", &Rule::MinLength(8))]);
+    assert_eq!(err.violations[0].value, None);
+}
+
+#[test]
+fn a_rule_over_sensitive_parameters_shows_no_value() {
+    let build = |old: &str| {
+        CreateWidgetRequest::builder()
+            .owner_widget_id("w-1")
+            .spec(spec(Parts::Names(vec!["a".into()])))
+            .old_password(old)
+            .password(PASSWORD)
+            .build()
+    };
+    let request = build("pw-old-password").unwrap();
+    assert!(!format!("{request:?}").contains("pw-old-password"), "{request:?}");
+    let err = build(PASSWORD).unwrap_err();
+    let differ = Rule::Differ {
+        others: vec!["OldPassword".to_owned()],
+        description: Some("The new password must differ from the old one.".to_owned()),
+    };
+    assert_eq!(rules(&err.violations), vec![("Password", &differ)]);
+    assert_eq!(err.violations[0].value, None);
+    assert!(!err.to_string().contains(PASSWORD), "{err}");
+}
+
 #[tokio::test]
 async fn operation_common_and_unknown_error_codes() {
     for (code, expected) in [

@@ -117,11 +117,10 @@ fn param(scope: &Scope<'_>, f: &Field) -> TokenStream {
     }
 }
 
-/// Whether a parameter's value must never be shown: the shared `SecurityToken`, and any parameter whose wire
-/// name says it holds a password or secret (the spec format has no explicit marker yet).
+/// Whether a parameter's value must never be shown: one the spec marks `sensitive: true`, and the shared
+/// `SecurityToken` (`common: shared`, the credentials' STS token).
 fn is_sensitive(f: &Field) -> bool {
-    let name = f.wire_name.to_ascii_lowercase();
-    f.shared_common || name == "securitytoken" || name.contains("password") || name.contains("secret")
+    f.sensitive || f.shared_common
 }
 
 /// How the command line takes a value of `ty`.
@@ -307,9 +306,35 @@ mod tests {
 
     #[test]
     fn enums_lists_and_sensitive_parameters_of_the_fixtures() {
-        let text = emit(&api("tests/fixtures/specs")).remove(0).contents;
+        let api = api("tests/fixtures/specs");
+        let text = emit(&api).remove(0).contents;
         assert!(text.contains("Kind::Scalar(&["), "{text}");
         assert!(text.contains("Kind::List(&["), "{text}");
-        assert!(text.contains("sensitive: true"), "the fixtures' SecurityToken is sensitive: {text}");
+        // Sensitive are exactly the parameters marked so (CreateWidget's passwords) and the shared SecurityToken.
+        let sensitive: Vec<&str> = api
+            .operations
+            .iter()
+            .flat_map(|op| &op.params)
+            .filter(|f| is_sensitive(f))
+            .map(|f| &*f.wire_name)
+            .collect();
+        assert_eq!(sensitive, ["Password", "OldPassword", "SecurityToken"]);
+        assert_eq!(text.matches("sensitive: true").count(), 3, "{text}");
+        for param in ["Password", "OldPassword", "SecurityToken"] {
+            let at = text.find(&format!("wire: \"{param}\"")).expect(param);
+            let rest = &text[at..];
+            let end = rest.find("sensitive:").expect("every Param has `sensitive`");
+            assert!(rest[end..].starts_with("sensitive: true"), "{param}: {rest}");
+        }
+    }
+
+    #[test]
+    fn a_name_alone_does_not_make_a_parameter_sensitive() {
+        let mut api = api("tests/fixtures/specs");
+        let field = api.operations.iter_mut().flat_map(|op| &mut op.params).find(|f| f.wire_name == "Note").unwrap();
+        field.wire_name = "SecretNote".to_owned();
+        assert!(!is_sensitive(field), "unmarked, whatever its name");
+        field.sensitive = true;
+        assert!(is_sensitive(field));
     }
 }

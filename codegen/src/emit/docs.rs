@@ -87,6 +87,12 @@ pub(crate) fn field_doc(field: &Field, request: bool) -> String {
             field.wire_name
         );
     }
+    if field.sensitive {
+        doc.push_str(
+            " Sensitive: sent, never shown: the request's and builder's `Debug` print `***` in its place, and a \
+             violation of its constraints names it without its value.",
+        );
+    }
     if let Some(d) = &field.default {
         let _ = write!(doc, " Default: `{}`.", scalar_text(d));
     }

@@ -45,9 +45,17 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     let idempotent = op.idempotent;
     let v = validator_name(op);
     let params_arg = if op.params.is_empty() { quote!(_params) } else { quote!(params) };
+    // With a sensitive parameter, `Debug` is written out so that it prints `***` for it; otherwise derived.
+    let sensitive = op.params.iter().any(|f| f.sensitive);
+    let (derive_debug, builder_derive_debug, debug_impls) = if sensitive {
+        let impls = [debug_impl(op, &request, true, ctx), debug_impl(op, &builder, false, ctx)];
+        (quote!(), quote!(), quote!(#(#impls)*))
+    } else {
+        (quote!(Debug,), quote!(Debug,), quote!())
+    };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, #derive_debug PartialEq)]
         #[non_exhaustive]
         pub struct #request {
             #(#fields)*
@@ -61,10 +69,12 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
         }
 
         #builder_doc
-        #[derive(Clone, Debug, Default)]
+        #[derive(Clone, #builder_derive_debug Default)]
         pub struct #builder {
             #(#builder_fields)*
         }
+
+        #debug_impls
 
         impl #builder {
             #(#setters)*
@@ -89,6 +99,31 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
 
             fn write_params(&self, #params_arg: &mut #rt::Params) {
                 #(#writes)*
+            }
+        }
+    }
+}
+
+/// `impl Debug` of the request (`of_request`: its required parameters are plain fields) or of its builder
+/// (every field an `Option`), printing what the derive would, except `***` for the value of a sensitive
+/// parameter (`None` stays `None`, so that whether it is set still shows).
+fn debug_impl(op: &Operation, ty: &Ident, of_request: bool, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let name = ty.to_string();
+    let fields = op.params.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let label = &f.rust_name;
+        let value = match (f.sensitive, of_request && f.required) {
+            (false, _) => quote!(&self.#field),
+            (true, true) => quote!(&#rt::Redacted),
+            (true, false) => quote!(&self.#field.as_ref().map(|_| #rt::Redacted)),
+        };
+        quote!(.field(#label, #value))
+    });
+    quote! {
+        impl ::std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name) #(#fields)* .finish()
             }
         }
     }
@@ -207,21 +242,23 @@ fn validate_fields_fn(op: &Operation, ctx: &Ctx) -> TokenStream {
     let field_checks = parts.iter().map(|f| {
         let name = ident(&f.rust_name);
         let wire = &f.wire_name;
+        // Inside a sensitive parameter, violations name it without its value.
+        let enter = if f.sensitive { quote!(enter_sensitive) } else { quote!(enter) };
         let addressing = Addressing::Flattened;
         let scope = ctx.scope(op);
         let inner =
             if has_checks(&scope, &f.ty) { checks(&scope, &f.ty, &quote!(value), addressing, &v) } else { quote!() };
         match (f.required, has_checks(&scope, &f.ty)) {
             (true, true) => quote! {
-                #v.enter(#wire);
+                #v.#enter(#wire);
                 match #name { Some(value) => { #inner } None => #v.required() }
                 #v.leave();
             },
             (true, false) => quote! {
-                if #name.is_none() { #v.enter(#wire); #v.required(); #v.leave(); }
+                if #name.is_none() { #v.#enter(#wire); #v.required(); #v.leave(); }
             },
             (false, true) => quote! {
-                if let Some(value) = #name { #v.enter(#wire); #inner #v.leave(); }
+                if let Some(value) = #name { #v.#enter(#wire); #inner #v.leave(); }
             },
             (false, false) => quote!(),
         }
@@ -253,9 +290,11 @@ fn rule_check(rule: &Rule, v: &Ident, ctx: &Ctx) -> TokenStream {
                 Some(d) => quote!(Some(#d)),
                 None => quote!(None),
             };
+            // The shared value would be a sensitive parameter's: the violation then has none.
+            let differ = if parameters.iter().any(|p| p.sensitive) { quote!(differ_sensitive) } else { quote!(differ) };
             quote! {
                 if let (#(Some(#names)),*) = (#(#names),*) {
-                    #v.differ(&[#(#pairs),*], #description);
+                    #v.#differ(&[#(#pairs),*], #description);
                 }
             }
         }

@@ -31,4 +31,4 @@ pub use from_params::{parse_bool, FromParams, ParamReader};
 pub use operation::{ErrorCode, Location, Method, Operation};
 pub use paginate::{next_page_number, Paginated};
 pub use params::{ParamValue, Params};
-pub use validate::{Rule, ValidationError, Validator, Violation};
+pub use validate::{Redacted, Rule, ValidationError, Validator, Violation};

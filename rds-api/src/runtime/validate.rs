@@ -9,6 +9,23 @@ use regex::Regex;
 /// How many characters of an offending value a [`Violation`] keeps.
 const MAX_SHOWN_CHARS: usize = 64;
 
+/// Stands for the value of a sensitive parameter (`sensitive: true` in the spec: a password, a key) where a
+/// value would be shown: its `Debug` prints `***`. Generated `Debug` impls of requests with such a parameter
+/// print it in the parameter's place.
+///
+/// ```
+/// assert_eq!(format!("{:?}", rds_api::runtime::Redacted), "***");
+/// assert_eq!(format!("{:?}", Some(rds_api::runtime::Redacted)), "Some(***)");
+/// ```
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
 /// A constraint a parameter value broke.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -104,7 +121,8 @@ pub struct Violation {
     pub parameter: String,
     /// The rule it broke.
     pub rule: Rule,
-    /// The offending value, cut to 64 characters plus `…`; `None` when there is none (a missing value).
+    /// The offending value, cut to 64 characters plus `…`; `None` when there is none (a missing value) or
+    /// it must not be shown (a sensitive parameter, or a value inside one).
     pub value: Option<String>,
 }
 
@@ -189,11 +207,16 @@ fn whole_match_regex(pattern: &'static str) -> Option<Regex> {
 ///     r#"invalid ImportDatabaseBetweenInstances request: DBInstanceId: must be at least 1 character long (got "")"#
 /// );
 /// ```
+///
+/// A sensitive parameter is entered with [`enter_sensitive`](Validator::enter_sensitive): until the matching
+/// [`leave`](Validator::leave), violations carry no value.
 #[derive(Debug)]
 pub struct Validator {
     operation: &'static str,
     path: String,
     marks: Vec<usize>,
+    /// While inside a sensitive parameter: the depth (`marks.len()`) at which it was entered.
+    hidden_from: Option<usize>,
     violations: Vec<Violation>,
 }
 
@@ -202,7 +225,13 @@ impl Validator {
     pub fn new(operation: &'static str) -> Self {
         // Room for the usual depth and path length from the start, rather than growing on the first few
         // `enter`s of every request.
-        Validator { operation, path: String::with_capacity(64), marks: Vec::with_capacity(8), violations: Vec::new() }
+        Validator {
+            operation,
+            path: String::with_capacity(64),
+            marks: Vec::with_capacity(8),
+            hidden_from: None,
+            violations: Vec::new(),
+        }
     }
 
     /// Descends into the parameter or field `segment`: path `A` becomes `A.segment`.
@@ -212,6 +241,15 @@ impl Validator {
             self.path.push('.');
         }
         self.path.push_str(segment);
+    }
+
+    /// Descends into the sensitive parameter `segment` (a password, a key), like [`enter`](Self::enter): until
+    /// the matching [`leave`](Self::leave), every violation names its path but not its value.
+    pub fn enter_sensitive(&mut self, segment: &str) {
+        if self.hidden_from.is_none() {
+            self.hidden_from = Some(self.marks.len());
+        }
+        self.enter(segment);
     }
 
     /// Descends into item `index` (0-based) of a list: path `A` becomes `A[index]`.
@@ -227,9 +265,18 @@ impl Validator {
         if let Some(mark) = self.marks.pop() {
             self.path.truncate(mark);
         }
+        if self.hidden_from == Some(self.marks.len()) {
+            self.hidden_from = None;
+        }
+    }
+
+    /// Whether values are hidden here (inside a sensitive parameter).
+    fn hides_values(&self) -> bool {
+        self.hidden_from.is_some()
     }
 
     fn push(&mut self, rule: Rule, value: Option<String>) {
+        let value = if self.hides_values() { None } else { value };
         self.violations.push(Violation { parameter: self.path.clone(), rule, value });
     }
 
@@ -356,6 +403,15 @@ impl Validator {
     /// The violation is reported at the last parameter, names the others, and shows the shared value. Names
     /// are taken relative to the current path (top-level rules are checked at the empty path).
     pub fn differ(&mut self, parameters: &[(&str, &str)], description: Option<&'static str>) {
+        self.differ_shown(parameters, description, true);
+    }
+
+    /// [`differ`](Self::differ) over parameters one of which is sensitive: the violation has no value.
+    pub fn differ_sensitive(&mut self, parameters: &[(&str, &str)], description: Option<&'static str>) {
+        self.differ_shown(parameters, description, false);
+    }
+
+    fn differ_shown(&mut self, parameters: &[(&str, &str)], description: Option<&'static str>, show: bool) {
         let Some(((last, value), rest)) = parameters.split_last() else {
             return;
         };
@@ -375,14 +431,15 @@ impl Validator {
                 others: rest.iter().map(|(name, _)| qualify(name)).collect(),
                 description: description.map(str::to_owned),
             },
-            value: Some(shown(value)),
+            value: (show && !self.hides_values()).then(|| shown(value)),
         };
         self.violations.push(violation);
     }
 
-    /// Records a violation of `rule` at the current path, with the offending value.
+    /// Records a violation of `rule` at the current path, with the offending value (none inside a sensitive
+    /// parameter).
     pub fn violation(&mut self, rule: Rule, value: Option<&str>) {
-        self.violations.push(Violation { parameter: self.path.clone(), rule, value: value.map(shown) });
+        self.push(rule, value.map(shown));
     }
 
     /// Ends validation that has already found a problem (such as an absent required parameter).
@@ -680,6 +737,39 @@ mod tests {
         );
         let as_error: &dyn std::error::Error = &err;
         assert!(as_error.source().is_none());
+    }
+
+    #[test]
+    fn sensitive_parameters_hide_their_values() {
+        let mut v = Validator::new("Op");
+        v.enter_sensitive("Password");
+        v.max_length("hunter2-hunter2", 4);
+        v.pattern("hunter2", "[0-9]+");
+        v.leave();
+        v.enter("Name");
+        v.max_length("shown", 2);
+        v.leave();
+        v.enter("Spec");
+        v.enter_sensitive("Key");
+        v.enter_index(0);
+        v.min_length("k", 2);
+        v.violation(Rule::Format("int32".into()), Some("secret-k"));
+        v.leave();
+        v.leave();
+        v.min_length("s", 2);
+        v.leave();
+        v.differ_sensitive(&[("Password", "same-pw"), ("OldPassword", "same-pw")], None);
+        v.differ(&[("A", "x"), ("B", "x")], None);
+        let err = v.finish().unwrap_err();
+        let values: Vec<Option<&str>> = err.violations.iter().map(|x| x.value.as_deref()).collect();
+        assert_eq!(values, [None, None, Some("shown"), None, None, Some("s"), None, Some("x")]);
+        let paths: Vec<&str> = err.violations.iter().map(|x| x.parameter.as_str()).collect();
+        assert_eq!(paths, ["Password", "Password", "Name", "Spec.Key[0]", "Spec.Key[0]", "Spec", "OldPassword", "B"]);
+        let text = err.to_string();
+        assert!(text.contains("Password: must be at most 4 characters long; "), "{text}");
+        for secret in ["hunter2", "secret-k", "same-pw", "\"k\""] {
+            assert!(!text.contains(secret), "{secret} shown: {text}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub use super::models::Dimensions;
 /// Sent as `POST`. This operation is not idempotent: a re-sent request may do the work twice, so it is never retried automatically.
 ///
 /// **Deprecated:** Use CreateWidgetV2.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {
     /// The `OwnerWidgetId` value.
@@ -31,6 +31,14 @@ pub struct CreateWidgetRequest {
     ///
     /// Wire name: `Note` (optional). Constraints: at most 20 characters.
     pub note: Option<String>,
+    /// The widget's password; sent, never shown.
+    ///
+    /// Wire name: `Password` (optional). Constraints: at least 8 characters; at most 32 characters. Sensitive: sent, never shown: the request's and builder's `Debug` print `***` in its place, and a violation of its constraints names it without its value.
+    pub password: Option<String>,
+    /// The password being replaced; the new one must differ from it.
+    ///
+    /// Wire name: `OldPassword` (optional). Sensitive: sent, never shown: the request's and builder's `Debug` print `***` in its place, and a violation of its constraints names it without its value.
+    pub old_password: Option<String>,
 }
 impl CreateWidgetRequest {
     /// Starts building a request.
@@ -40,12 +48,52 @@ impl CreateWidgetRequest {
     }
 }
 /// Builder of [`CreateWidgetRequest`]; [`build`](CreateWidgetRequestBuilder::build) checks every constraint.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateWidgetRequestBuilder {
     owner_widget_id: Option<String>,
     twin_widget_id: Option<String>,
     spec: Option<WidgetSpec>,
     note: Option<String>,
+    password: Option<String>,
+    old_password: Option<String>,
+}
+impl ::std::fmt::Debug for CreateWidgetRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateWidgetRequest")
+            .field("owner_widget_id", &self.owner_widget_id)
+            .field("twin_widget_id", &self.twin_widget_id)
+            .field("spec", &self.spec)
+            .field("note", &self.note)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .field(
+                "old_password",
+                &self.old_password.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for CreateWidgetRequestBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateWidgetRequestBuilder")
+            .field("owner_widget_id", &self.owner_widget_id)
+            .field("twin_widget_id", &self.twin_widget_id)
+            .field("spec", &self.spec)
+            .field("note", &self.note)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .field(
+                "old_password",
+                &self.old_password.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .finish()
+    }
 }
 impl CreateWidgetRequestBuilder {
     /// The `OwnerWidgetId` value.
@@ -80,6 +128,22 @@ impl CreateWidgetRequestBuilder {
         self.note = Some(value.into());
         self
     }
+    /// The widget's password; sent, never shown.
+    ///
+    /// Wire name: `Password` (optional). Constraints: at least 8 characters; at most 32 characters. Sensitive: sent, never shown: the request's and builder's `Debug` print `***` in its place, and a violation of its constraints names it without its value.
+    #[inline]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// The password being replaced; the new one must differ from it.
+    ///
+    /// Wire name: `OldPassword` (optional). Sensitive: sent, never shown: the request's and builder's `Debug` print `***` in its place, and a violation of its constraints names it without its value.
+    #[inline]
+    pub fn old_password(mut self, value: impl Into<String>) -> Self {
+        self.old_password = Some(value.into());
+        self
+    }
     /// Checks every constraint of `CreateWidget` and returns the request, or every violation at once.
     #[inline]
     pub fn build(
@@ -92,6 +156,8 @@ impl CreateWidgetRequestBuilder {
             self.twin_widget_id.as_ref(),
             self.spec.as_ref(),
             self.note.as_ref(),
+            self.password.as_ref(),
+            self.old_password.as_ref(),
         );
         let (Some(owner_widget_id), Some(spec)) = (self.owner_widget_id, self.spec) else {
             return Err(v.into_error());
@@ -102,6 +168,8 @@ impl CreateWidgetRequestBuilder {
             twin_widget_id: self.twin_widget_id,
             spec,
             note: self.note,
+            password: self.password,
+            old_password: self.old_password,
         })
     }
 }
@@ -114,6 +182,8 @@ fn validate_fields(
     twin_widget_id: Option<&String>,
     spec: Option<&WidgetSpec>,
     note: Option<&String>,
+    password: Option<&String>,
+    old_password: Option<&String>,
 ) {
     if owner_widget_id.is_none() {
         v.enter("OwnerWidgetId");
@@ -131,6 +201,12 @@ fn validate_fields(
     if let Some(value) = note {
         v.enter("Note");
         v.max_length(value, 20u64);
+        v.leave();
+    }
+    if let Some(value) = password {
+        v.enter_sensitive("Password");
+        v.min_length(value, 8u64);
+        v.max_length(value, 32u64);
         v.leave();
     }
     if let (Some(owner_widget_id), Some(twin_widget_id)) = (
@@ -151,6 +227,18 @@ fn validate_fields(
             Some("A widget cannot be its own twin."),
         );
     }
+    if let (Some(old_password), Some(password)) = (old_password, password) {
+        v.differ_sensitive(
+            &[
+                (
+                    "OldPassword",
+                    ::rds_api::runtime::ParamValue::to_param(old_password).as_str(),
+                ),
+                ("Password", ::rds_api::runtime::ParamValue::to_param(password).as_str()),
+            ],
+            Some("The new password must differ from the old one."),
+        );
+    }
 }
 impl ::rds_api::runtime::Operation for CreateWidgetRequest {
     type Response = CreateWidgetResponse;
@@ -168,6 +256,8 @@ impl ::rds_api::runtime::Operation for CreateWidgetRequest {
             self.twin_widget_id.as_ref(),
             Some(&self.spec),
             self.note.as_ref(),
+            self.password.as_ref(),
+            self.old_password.as_ref(),
         );
         v.finish()
     }
@@ -186,6 +276,12 @@ impl ::rds_api::runtime::Operation for CreateWidgetRequest {
         }
         if let Some(value) = &self.note {
             params.put(::rds_api::runtime::Location::Body, "Note", value);
+        }
+        if let Some(value) = &self.password {
+            params.put(::rds_api::runtime::Location::Query, "Password", value);
+        }
+        if let Some(value) = &self.old_password {
+            params.put(::rds_api::runtime::Location::Query, "OldPassword", value);
         }
     }
 }
@@ -471,6 +567,12 @@ impl ::rds_api::runtime::FromParams for CreateWidgetRequest {
         }
         if let Some(value) = reader.string("Note") {
             builder = builder.note(value);
+        }
+        if let Some(value) = reader.string("Password") {
+            builder = builder.password(value);
+        }
+        if let Some(value) = reader.string("OldPassword") {
+            builder = builder.old_password(value);
         }
         reader.finish_with(builder.build())
     }
