@@ -1,5 +1,6 @@
 //! The HTTP client: signs operations (RPC HMAC-SHA1) and sends them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -518,14 +519,18 @@ impl Client {
         let mut query = params.sorted(Location::Query);
         let mut body = params.sorted(Location::Body);
         let security_token = self.merge_common_parameters(O::ACTION, &mut query, &mut body)?;
-        Ok(self.sign(
+        let secrets = sensitive_values(O::SENSITIVE, &query, &body);
+        let mut prepared = self.sign(
             Target { action: O::ACTION, version: O::VERSION, method: O::METHOD, idempotent: O::IDEMPOTENT },
             &query,
             &body,
             security_token,
             nonce,
             timestamp,
-        ))
+        );
+        prepared.sensitive = O::SENSITIVE;
+        prepared.secrets = secrets;
+        Ok(prepared)
     }
 
     /// Takes the request's own `SecurityToken` (an operation that declares it) out of its parameters and
@@ -689,6 +694,8 @@ impl Client {
             string_to_sign,
             signature: signature.as_str().to_owned(),
             security_token,
+            sensitive: &[],
+            secrets: Vec::new(),
         }
     }
 
@@ -766,6 +773,8 @@ impl Client {
             string_to_sign,
             signature,
             security_token,
+            sensitive: &[],
+            secrets: Vec::new(),
         }
     }
 
@@ -932,13 +941,11 @@ impl Client {
         prepared: &PreparedRequest,
     ) -> Result<(O::Response, Vec<u8>), Error<O::ErrorCode>> {
         let raw = self.exchange(prepared).await?;
-        // The token this request carried: the credentials' or the operation's own `SecurityToken`.
-        let token = prepared.security_token.as_deref();
         if let Some(limit) = raw.oversized {
             let reason = format!(
                 "the body is larger than {limit} bytes, the most this client reads (ClientBuilder::max_response_body)"
             );
-            return Err(Error::Response(raw.response_error(O::ACTION, &reason, token)));
+            return Err(Error::Response(raw.response_error(O::ACTION, &reason, prepared)));
         }
         if (200..300).contains(&raw.status) {
             let decoded = crate::runtime::de::from_slice::<O::Response>(&raw.body).map_err(|err| {
@@ -950,13 +957,13 @@ impl Client {
                 } else {
                     format!("could not decode {} response at {path}: {err}", O::ACTION)
                 };
-                Error::Response(raw.response_error(O::ACTION, &reason, token))
+                Error::Response(raw.response_error(O::ACTION, &reason, prepared))
             })?;
             Ok((decoded, raw.body))
         } else {
             match serde_json::from_slice::<ErrorBody>(&raw.body) {
                 Ok(ErrorBody { code: Some(code), message, request_id, host_id, recommend }) => {
-                    let redact = |s: String| redact_token(&s, token).into_owned();
+                    let redact = |s: String| prepared.redact(&s).into_owned();
                     Err(Error::from(ServiceError {
                         kind: O::ErrorCode::from_code(&code),
                         code,
@@ -970,14 +977,14 @@ impl Client {
                         attempts: 1,
                     }))
                 }
-                Ok(_) => Err(Error::Response(raw.response_error(O::ACTION, "the error body has no Code", token))),
+                Ok(_) => Err(Error::Response(raw.response_error(O::ACTION, "the error body has no Code", prepared))),
                 Err(err) => {
                     let reason = if err.is_syntax() || err.is_eof() {
                         format!("the body is not JSON: {err}")
                     } else {
                         format!("the error body is not a JSON object: {err}")
                     };
-                    Err(Error::Response(raw.response_error(O::ACTION, &reason, token)))
+                    Err(Error::Response(raw.response_error(O::ACTION, &reason, prepared)))
                 }
             }
         }
@@ -1099,6 +1106,10 @@ pub struct PreparedRequest {
     string_to_sign: String,
     signature: String,
     security_token: Option<String>,
+    /// Wire names of the operation's `sensitive` parameters, and their values as sent: redacted wherever the
+    /// request is shown.
+    sensitive: &'static [&'static str],
+    secrets: Vec<String>,
 }
 
 impl PreparedRequest {
@@ -1209,14 +1220,59 @@ impl PreparedRequest {
     }
 }
 
+impl PreparedRequest {
+    /// `text` with the security token and every sensitive parameter's value (raw or percent-encoded) replaced
+    /// by `***`.
+    fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut out = redact_token(text, self.security_token.as_deref());
+        for secret in &self.secrets {
+            if let Cow::Owned(redacted) = redact_token(&out, Some(secret)) {
+                out = Cow::Owned(redacted);
+            }
+        }
+        out
+    }
+
+    /// Whether the parameter `name` holds a secret: the security token or a sensitive parameter (or a part of
+    /// one, `Name.1`).
+    fn is_secret_parameter(&self, name: &str) -> bool {
+        name == "SecurityToken" || self.sensitive.iter().any(|s| is_within(name, s))
+    }
+}
+
+/// Whether `name` is the parameter `parent` or one below it (`parent.1`, `parent.Field`).
+fn is_within(name: &str, parent: &str) -> bool {
+    name.strip_prefix(parent).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// The values of the parameters named by `sensitive` (and below them), as they are sent.
+fn sensitive_values(sensitive: &[&str], query: &[(&str, &str)], body: &[(&str, &str)]) -> Vec<String> {
+    if sensitive.is_empty() {
+        return Vec::new();
+    }
+    query
+        .iter()
+        .chain(body)
+        .filter(|(name, value)| !value.is_empty() && sensitive.iter().any(|s| is_within(name, s)))
+        .map(|(_, value)| (*value).to_owned())
+        .collect()
+}
+
 impl fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let token = self.security_token.as_deref();
         let query: BTreeMap<&str, &str> = self
             .query()
             .iter()
             .map(|(k, v)| {
-                let v = if k == "SecurityToken" { "***" } else { v.as_str() };
+                let v = if self.is_secret_parameter(k) { "***" } else { v.as_str() };
+                (k.as_str(), v)
+            })
+            .collect();
+        let body: BTreeMap<&str, &str> = self
+            .body_params()
+            .iter()
+            .map(|(k, v)| {
+                let v = if self.is_secret_parameter(k) { "***" } else { v.as_str() };
                 (k.as_str(), v)
             })
             .collect();
@@ -1234,12 +1290,13 @@ impl fmt::Debug for PreparedRequest {
             .field("method", &self.target.method)
             .field("idempotent", &self.target.idempotent)
             .field("signature_version", &self.signature_version)
-            .field("url", &redact_token(self.url.as_str(), token))
+            .field("url", &self.redact(self.url.as_str()))
             .field("query", &query)
+            .field("body_params", &body)
             .field("headers", &headers)
-            .field("body", &redact_token(&self.body, token))
-            .field("canonical_request", &self.canonical_request.as_deref().map(|c| redact_token(c, token)))
-            .field("string_to_sign", &redact_token(&self.string_to_sign, token))
+            .field("body", &self.redact(&self.body))
+            .field("canonical_request", &self.canonical_request.as_deref().map(|c| self.redact(c)))
+            .field("string_to_sign", &self.redact(&self.string_to_sign))
             .finish()
     }
 }
@@ -1258,18 +1315,18 @@ struct RawResponse {
 }
 
 impl RawResponse {
-    fn response_error(&self, operation: &'static str, reason: &str, token: Option<&str>) -> ResponseError {
-        // The whole body is redacted before it is cut: a token that crosses the cut would otherwise not be
-        // recognised, and its first part would be kept.
+    fn response_error(&self, operation: &'static str, reason: &str, request: &PreparedRequest) -> ResponseError {
+        // The whole body is redacted before it is cut: a token (or a password the page echoes) that crosses
+        // the cut would otherwise not be recognised, and its first part would be kept.
         let text = String::from_utf8_lossy(&self.body);
-        let redacted = redact_token(&text, token);
+        let redacted = request.redact(&text);
         let snippet: String = redacted.chars().take(SNIPPET_CHARS).collect();
         ResponseError {
             operation,
             status: self.status,
             request_id: self.request_id.clone().or_else(|| find_request_id(&self.body)),
             body_snippet: snippet,
-            reason: redact_token(reason, token).into_owned(),
+            reason: request.redact(reason).into_owned(),
             retry_after: self.retry_after,
             attempts: 1,
         }

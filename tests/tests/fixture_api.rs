@@ -282,6 +282,53 @@ fn nested_json_constraints_name_their_path() {
 const PASSWORD: &str = "pw-Hunter2-very-secret";
 
 #[tokio::test]
+async fn a_sensitive_parameter_is_never_shown_by_a_prepared_request_or_an_error() {
+    let request = CreateWidgetRequest::builder()
+        .owner_widget_id("w-1")
+        .spec(spec(Parts::Names(vec!["a".into()])))
+        .password(PASSWORD)
+        .build()
+        .unwrap();
+    let encoded = PASSWORD.replace('-', "%2D"); // not needed by RFC 3986, but any encoded form must go too
+    for version in [rds_api::SignatureVersion::V1, rds_api::SignatureVersion::V3] {
+        let client = Client::builder()
+            .credentials(Credentials::new("fixture-id", SECRET))
+            .endpoint("https://widgets.example.com")
+            .signature_version(version)
+            .build()
+            .unwrap();
+        let prepared = client.prepare(&request).unwrap();
+        assert!(prepared.url().contains(PASSWORD), "it is sent: {}", prepared.url());
+        let shown = format!("{prepared:?}");
+        assert!(!shown.contains(PASSWORD) && !shown.contains(&encoded), "{version:?}: {shown}");
+        assert!(shown.contains(r#""Password": "***""#), "{version:?}: {shown}");
+    }
+
+    // A gateway page and a service error that echo the request: the password is redacted from both.
+    let echo_page = TestServer::start_with(|r| {
+        CannedResponse::html(400, &format!("<html>{}<pre>{}</pre></html>", "x".repeat(250), r.raw_text()))
+    })
+    .await;
+    let err = client(&echo_page).send(&request).await.unwrap_err();
+    let rds_api::Error::Response(response) = &err else { panic!("{err:?}") };
+    assert!(response.body_snippet.contains("***"), "{}", response.body_snippet);
+    for shown in [format!("{err}"), format!("{err:?}")] {
+        assert!(!shown.contains("Hunter2"), "{shown}");
+    }
+    let echo_error = TestServer::start(CannedResponse::json(
+        400,
+        &format!(
+            r#"{{"Code":"InvalidPassword","Message":"password {PASSWORD} is weak","Recommend":"see {PASSWORD}"}}"#
+        ),
+    ))
+    .await;
+    let err = client(&echo_error).send(&request).await.unwrap_err();
+    let service = err.service_error().expect("a service error");
+    assert_eq!(service.message, "password *** is weak");
+    assert!(!format!("{err:?}").contains("Hunter2"));
+}
+
+#[tokio::test]
 async fn a_sensitive_parameter_is_sent_on_the_wire() {
     use rds_api::runtime::FromParams;
 

@@ -53,6 +53,13 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     } else {
         (quote!(Debug,), quote!(Debug,), quote!())
     };
+    // The client redacts these parameters' values wherever a prepared request or an error shows them.
+    let sensitive: Vec<&str> = op.params.iter().filter(|f| f.sensitive).map(|f| f.wire_name.as_str()).collect();
+    let sensitive_const = if sensitive.is_empty() {
+        quote!()
+    } else {
+        quote!(const SENSITIVE: &'static [&'static str] = &[#(#sensitive),*];)
+    };
     quote! {
         #doc
         #[derive(Clone, #derive_debug PartialEq)]
@@ -90,6 +97,7 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
             const VERSION: &'static str = #version;
             const METHOD: #rt::Method = #method;
             const IDEMPOTENT: bool = #idempotent;
+            #sensitive_const
 
             fn validate(&self) -> Result<(), #rt::ValidationError> {
                 let mut #v = #rt::Validator::new(#action);

@@ -59,6 +59,10 @@ pub trait Operation: Send + Sync {
     const METHOD: Method;
     /// Whether re-sending the request cannot do the work twice, i.e. whether a retry may re-send it.
     const IDEMPOTENT: bool;
+    /// The wire names of the parameters marked `sensitive` in the spec (passwords, keys): sent, never shown.
+    /// The client redacts their values, and those of any parameter below them (`Name.1`, `Name.Field`), in
+    /// a [`PreparedRequest`](crate::PreparedRequest)'s `Debug` and in errors.
+    const SENSITIVE: &'static [&'static str] = &[];
 
     /// Checks every documented constraint and reports every violation at once; called before any I/O.
     fn validate(&self) -> Result<(), ValidationError>;

@@ -247,6 +247,7 @@ impl ::rds_api::runtime::Operation for CreateWidgetRequest {
     const VERSION: &'static str = "2020-01-01";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = false;
+    const SENSITIVE: &'static [&'static str] = &["Password", "OldPassword"];
     #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("CreateWidget");
