@@ -575,7 +575,8 @@ impl<'a> OperationBuilder<'a> {
             default: f.default.as_ref().map(|d| d.value.clone()),
             example: f.example.as_ref().map(|e| e.value.clone()),
             shared_common: f.common.is_some(),
-            sensitive: f.sensitive.value,
+            // An operation's own `SecurityToken` is the STS token: a secret whether or not the spec says so.
+            sensitive: f.sensitive.value || f.common.is_some(),
             ty: self.ty(&f.ty, side, &names::rust_type_name(&f.name.value), top),
             rust_name,
         }

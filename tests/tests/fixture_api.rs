@@ -636,6 +636,8 @@ fn a_shared_security_token_is_written_where_its_spec_puts_it() {
     let mut params = rds_api::runtime::Params::new();
     request.write_params(&mut params);
     assert_eq!(params.query().get("SecurityToken").map(String::as_str), Some("sts-token"));
+    // It is the STS token: a secret, never shown, although the spec does not say `sensitive`.
+    assert!(!format!("{request:?}").contains("sts-token"), "{request:?}");
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ pub use super::models::{Dimensions, Shade};
 /// Filters combine with AND.
 ///
 /// Sent as `GET`. This operation is idempotent: re-sending it cannot do the work twice.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeWidgetsRequest {
     /// The `RegionId` value.
@@ -65,7 +65,7 @@ pub struct DescribeWidgetsRequest {
     pub r#type: Option<String>,
     /// The operation's own STS token parameter, the same value as the client's common `SecurityToken`.
     ///
-    /// Wire name: `SecurityToken` (optional). Shared with the client's common parameter `SecurityToken`: the same value as the credentials' STS token. One value is sent, and a request whose value differs from the credentials' is refused before it is sent.
+    /// Wire name: `SecurityToken` (optional). Shared with the client's common parameter `SecurityToken`: the same value as the credentials' STS token. One value is sent, and a request whose value differs from the credentials' is refused before it is sent. Sensitive: sent, never shown: the request's and builder's `Debug` print `***` in its place, and a violation of its constraints names it without its value.
     pub security_token: Option<String>,
 }
 impl DescribeWidgetsRequest {
@@ -76,7 +76,7 @@ impl DescribeWidgetsRequest {
     }
 }
 /// Builder of [`DescribeWidgetsRequest`]; [`build`](DescribeWidgetsRequestBuilder::build) checks every constraint.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct DescribeWidgetsRequestBuilder {
     region_id: Option<String>,
     page_size: Option<i32>,
@@ -91,6 +91,52 @@ pub struct DescribeWidgetsRequestBuilder {
     proxy_id: Option<String>,
     r#type: Option<String>,
     security_token: Option<String>,
+}
+impl ::std::fmt::Debug for DescribeWidgetsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeWidgetsRequest")
+            .field("region_id", &self.region_id)
+            .field("page_size", &self.page_size)
+            .field("page_number", &self.page_number)
+            .field("min_capacity", &self.min_capacity)
+            .field("ratio", &self.ratio)
+            .field("verbose", &self.verbose)
+            .field("status", &self.status)
+            .field("widget_id", &self.widget_id)
+            .field("next_token", &self.next_token)
+            .field("shade", &self.shade)
+            .field("proxy_id", &self.proxy_id)
+            .field("type", &self.r#type)
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for DescribeWidgetsRequestBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeWidgetsRequestBuilder")
+            .field("region_id", &self.region_id)
+            .field("page_size", &self.page_size)
+            .field("page_number", &self.page_number)
+            .field("min_capacity", &self.min_capacity)
+            .field("ratio", &self.ratio)
+            .field("verbose", &self.verbose)
+            .field("status", &self.status)
+            .field("widget_id", &self.widget_id)
+            .field("next_token", &self.next_token)
+            .field("shade", &self.shade)
+            .field("proxy_id", &self.proxy_id)
+            .field("type", &self.r#type)
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .finish()
+    }
 }
 impl DescribeWidgetsRequestBuilder {
     /// The `RegionId` value.
@@ -191,7 +237,7 @@ impl DescribeWidgetsRequestBuilder {
     }
     /// The operation's own STS token parameter, the same value as the client's common `SecurityToken`.
     ///
-    /// Wire name: `SecurityToken` (optional). Shared with the client's common parameter `SecurityToken`: the same value as the credentials' STS token. One value is sent, and a request whose value differs from the credentials' is refused before it is sent.
+    /// Wire name: `SecurityToken` (optional). Shared with the client's common parameter `SecurityToken`: the same value as the credentials' STS token. One value is sent, and a request whose value differs from the credentials' is refused before it is sent. Sensitive: sent, never shown: the request's and builder's `Debug` print `***` in its place, and a violation of its constraints names it without its value.
     #[inline]
     pub fn security_token(mut self, value: impl Into<String>) -> Self {
         self.security_token = Some(value.into());
@@ -304,6 +350,7 @@ impl ::rds_api::runtime::Operation for DescribeWidgetsRequest {
     const VERSION: &'static str = "2020-01-01";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Get;
     const IDEMPOTENT: bool = true;
+    const SENSITIVE: &'static [&'static str] = &["SecurityToken"];
     #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("DescribeWidgets");
