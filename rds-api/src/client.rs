@@ -134,21 +134,13 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 8 * 1024 * 1024;
 
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
-/// The parameters the client sends itself with every V1 request. A request never sets them, but for
-/// `SecurityToken`: some operations declare it as their own parameter (`common: shared` in their spec), and
-/// it is then the same value as the credentials' token.
-const COMMON_PARAMETERS: [&str; 10] = [
-    "AccessKeyId",
-    "Action",
-    "Format",
-    "SecurityToken",
-    "Signature",
-    "SignatureMethod",
-    "SignatureNonce",
-    "SignatureVersion",
-    "Timestamp",
-    "Version",
-];
+/// Whether the client sends `name` itself with every V1 request (the common parameters and `Signature`). A
+/// request never sets them, but for `SecurityToken`: some operations declare it as their own parameter
+/// (`common: shared` in their spec), and it is then the same value as the credentials' token.
+fn is_common_parameter(name: &str) -> bool {
+    name == "Signature" || COMMON_NAMES.iter().any(|common| common.name == name)
+}
+
 /// How many characters of an unusable body a [`ResponseError`] keeps.
 const SNIPPET_CHARS: usize = 512;
 
@@ -546,49 +538,41 @@ impl Client {
         let credentials_token = self.inner.credentials.security_token().filter(|t| !t.is_empty());
         // The request's few names are looked up among the common ones, rather than each common name in both
         // lists.
-        if !query.iter().chain(body.iter()).any(|(name, _)| COMMON_PARAMETERS.contains(name)) {
+        if !query.iter().chain(body.iter()).any(|(name, _)| is_common_parameter(name)) {
             return Ok(credentials_token.map(str::to_owned));
         }
-        let has = |name: &str| query.iter().chain(body.iter()).any(|(own, _)| *own == name);
-        let mut violations = Vec::new();
-        for name in COMMON_PARAMETERS.iter().filter(|name| **name != "SecurityToken") {
-            if has(name) {
-                violations.push(Violation { parameter: (*name).to_owned(), rule: Rule::CommonParameter, value: None });
-            }
-        }
-        // The lists hold each name once.
+        let mut violations: Vec<Violation> = query
+            .iter()
+            .chain(body.iter())
+            .filter(|(name, _)| *name != "SecurityToken" && is_common_parameter(name))
+            .map(|(name, _)| Violation { parameter: (*name).to_owned(), rule: Rule::CommonParameter, value: None })
+            .collect();
+        violations.sort_by(|a, b| a.parameter.cmp(&b.parameter));
+        // Every value the token has: the request's (query and body hold each name once) and the credentials'.
         let token_in = |list: &[(&str, &str)]| {
             list.iter().find(|(name, _)| *name == "SecurityToken").map(|(_, value)| (*value).to_owned())
         };
-        let (in_query, in_body) = (token_in(query), token_in(body));
+        let mut values: Vec<String> = [token_in(query), token_in(body), credentials_token.map(str::to_owned)]
+            .into_iter()
+            .flatten()
+            .filter(|t| !t.is_empty())
+            .collect();
+        values.dedup();
         // V1 sends the one token as the common parameter; V3 keeps the operation's own parameter where its spec
         // puts it, and sends the credentials' token (the same value) in its header.
         if self.inner.signature_version == SignatureVersion::V1 {
             query.retain(|(name, _)| *name != "SecurityToken");
             body.retain(|(name, _)| *name != "SecurityToken");
         }
-        let (in_query, in_body) = (in_query.filter(|t| !t.is_empty()), in_body.filter(|t| !t.is_empty()));
-        let request_token = match (in_query, in_body) {
-            (Some(a), Some(b)) if a != b => {
-                violations.push(Violation {
-                    parameter: "SecurityToken".to_owned(),
-                    rule: Rule::ConflictsWithCredentials,
-                    value: None,
-                });
-                None
-            }
-            (a, b) => a.or(b),
-        };
-        let token = match (request_token, credentials_token) {
-            (Some(request), Some(credentials)) if request != credentials => {
-                violations.push(Violation {
-                    parameter: "SecurityToken".to_owned(),
-                    rule: Rule::ConflictsWithCredentials,
-                    value: None,
-                });
-                None
-            }
-            (request, credentials) => request.or_else(|| credentials.map(str::to_owned)),
+        let token = if values.len() > 1 {
+            violations.push(Violation {
+                parameter: "SecurityToken".to_owned(),
+                rule: Rule::ConflictsWithCredentials,
+                value: None,
+            });
+            None
+        } else {
+            values.pop()
         };
         if violations.is_empty() {
             Ok(token)
@@ -1558,7 +1542,21 @@ mod tests {
         let mut names: Vec<&str> = COMMON_NAMES.iter().map(|common| common.name).collect();
         names.push("Signature");
         names.sort_unstable();
-        assert_eq!(names, COMMON_PARAMETERS, "the common parameters but Signature");
+        let expected = [
+            "AccessKeyId",
+            "Action",
+            "Format",
+            "SecurityToken",
+            "Signature",
+            "SignatureMethod",
+            "SignatureNonce",
+            "SignatureVersion",
+            "Timestamp",
+            "Version",
+        ];
+        assert_eq!(names, expected, "the common parameters but Signature");
+        assert!(expected.iter().all(|name| is_common_parameter(name)));
+        assert!(!is_common_parameter("RegionId") && !is_common_parameter("timestamp"));
         for common in COMMON_NAMES {
             assert_eq!(signing::percent_encode(common.name), common.name);
         }

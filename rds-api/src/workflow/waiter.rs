@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use super::{describe_instance, is_not_found, list_databases, name_pairs, Role};
 use crate::client::Client;
 use crate::error::Error;
+use crate::retry::FailureKind;
 use crate::operations::describe_databases::{Database, DatabaseStatus};
 use crate::operations::describe_db_instance_attribute::InstanceStatus;
 use crate::operations::{
@@ -348,21 +349,12 @@ async fn observe(client: &Client, role: Role, id: &str) -> Result<Observation, P
     Ok(observation)
 }
 
-/// Whether an error may go away by itself: throttling, a server-side failure, an unusable error answer (e.g.
-/// a proxy's error page), or no answer at all. A 2xx answer that does not decode is permanent: the next poll
-/// would get the same body, so waiting on would only spin until the timeout.
+/// Whether an error may go away by itself: what the client would retry for an idempotent operation (the
+/// Describe calls are): throttling, a passing failure of the service or a gateway, no answer at all
+/// ([`crate::retry`]). A 2xx answer that does not decode is permanent: the next poll would get the same body,
+/// so waiting on would only spin until the timeout.
 fn is_transient<E>(err: &Error<E>) -> bool {
-    match err {
-        Error::Transport(_) => true,
-        Error::Response(e) => !(200..300).contains(&e.status),
-        Error::Service(e) => {
-            e.code.starts_with("Throttling")
-                || e.code == "ServiceUnavailable"
-                || e.code == "InternalError"
-                || e.status >= 500
-        }
-        _ => false,
-    }
+    FailureKind::of(err).is_retryable(true)
 }
 
 fn millis(duration: Duration) -> u64 {
