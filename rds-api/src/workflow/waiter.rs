@@ -10,12 +10,12 @@ use tokio::time::Instant;
 use super::{describe_instance, is_not_found, list_databases, name_pairs, Role};
 use crate::client::Client;
 use crate::error::Error;
-use crate::retry::FailureKind;
 use crate::operations::describe_databases::{Database, DatabaseStatus};
 use crate::operations::describe_db_instance_attribute::InstanceStatus;
 use crate::operations::{
     DescribeDatabasesError, DescribeDbInstanceAttributeError, ImportDatabaseBetweenInstancesRequest,
 };
+use crate::retry::FailureKind;
 
 const DEFAULT_INITIAL_DELAY: Duration = Duration::from_secs(2);
 const DEFAULT_FACTOR: f64 = 2.0;
