@@ -99,7 +99,7 @@ fn param(scope: &Scope<'_>, f: &Field) -> TokenStream {
     let description = f.description.as_deref().unwrap_or("").trim_end();
     let example = option_str(f.example.as_ref().map(scalar_text).as_deref());
     let default = option_str(f.default.as_ref().map(scalar_text).as_deref());
-    let sensitive = is_sensitive(f);
+    let sensitive = f.sensitive;
     quote! {
         Param {
             wire: #wire,
@@ -115,12 +115,6 @@ fn param(scope: &Scope<'_>, f: &Field) -> TokenStream {
             sensitive: #sensitive,
         }
     }
-}
-
-/// Whether a parameter's value must never be shown: one the spec marks `sensitive: true`, and the shared
-/// `SecurityToken` (`common: shared`, the credentials' STS token).
-fn is_sensitive(f: &Field) -> bool {
-    f.sensitive || f.shared_common
 }
 
 /// How the command line takes a value of `ty`.
@@ -311,13 +305,8 @@ mod tests {
         assert!(text.contains("Kind::Scalar(&["), "{text}");
         assert!(text.contains("Kind::List(&["), "{text}");
         // Sensitive are exactly the parameters marked so (CreateWidget's passwords) and the shared SecurityToken.
-        let sensitive: Vec<&str> = api
-            .operations
-            .iter()
-            .flat_map(|op| &op.params)
-            .filter(|f| is_sensitive(f))
-            .map(|f| &*f.wire_name)
-            .collect();
+        let sensitive: Vec<&str> =
+            api.operations.iter().flat_map(|op| &op.params).filter(|f| f.sensitive).map(|f| &*f.wire_name).collect();
         assert_eq!(sensitive, ["Password", "OldPassword", "SecurityToken"]);
         assert_eq!(text.matches("sensitive: true").count(), 3, "{text}");
         for param in ["Password", "OldPassword", "SecurityToken"] {
@@ -333,8 +322,15 @@ mod tests {
         let mut api = api("tests/fixtures/specs");
         let field = api.operations.iter_mut().flat_map(|op| &mut op.params).find(|f| f.wire_name == "Note").unwrap();
         field.wire_name = "SecretNote".to_owned();
-        assert!(!is_sensitive(field), "unmarked, whatever its name");
-        field.sensitive = true;
-        assert!(is_sensitive(field));
+        // The flag the emitted table gives the parameter.
+        let flag = |api: &Api| {
+            let text = emit(api).remove(0).contents;
+            let rest = &text[text.find("wire: \"SecretNote\"").expect("the parameter is in the table")..];
+            rest[rest.find("sensitive:").expect("every Param has `sensitive`")..].starts_with("sensitive: true")
+        };
+        assert!(!flag(&api), "unmarked, whatever its name");
+        let field = api.operations.iter_mut().flat_map(|op| &mut op.params).find(|f| f.wire_name == "SecretNote");
+        field.unwrap().sensitive = true;
+        assert!(flag(&api));
     }
 }
