@@ -186,7 +186,7 @@ impl<'a> Reader<'a> {
         match self.peek() {
             Some(b'{') => {}
             Some(b'n') => return self.literal("null"),
-            _ => return Err(self.unexpected("an object")),
+            _ => return Err(self.mismatch("an object")),
         }
         self.enter()?;
         self.pos += 1;
@@ -275,12 +275,12 @@ impl<'a> Reader<'a> {
                     Ok(())
                 }),
                 Some(b'n') => r.literal("null"),
-                _ => Err(r.unexpected("an array or null inside a list wrapper object")),
+                _ => Err(r.mismatch("an array or null inside a list wrapper object")),
             })?,
             Some(b'n') => self.literal("null")?,
             // "No value", as the service writes it for other fields too.
             Some(b'"') if self.blank_string() => {}
-            _ => return Err(self.unexpected("an array, null, or an object wrapping arrays")),
+            _ => return Err(self.mismatch("an array, null, or an object wrapping arrays")),
         }
         Ok(items)
     }
@@ -331,11 +331,6 @@ impl<'a> Reader<'a> {
         }
         let text = self.text()?;
         Ok((!text.trim().is_empty()).then_some(text))
-    }
-
-    /// An error about the value at the current position, which is consumed: "expected `expected`, found …".
-    pub fn mismatch(&mut self, expected: &str) -> DecodeError {
-        self.unexpected(expected)
     }
 
     /// The value of a required field once its object is read: an error naming it when it was missing.
@@ -570,8 +565,8 @@ impl<'a> Reader<'a> {
         DecodeError { syntax: true, ..self.error_at(self.input.len(), "the document ends too early".to_owned()) }
     }
 
-    /// A value of the wrong shape, found at the current position (not consumed).
-    fn unexpected(&mut self, expected: &str) -> DecodeError {
+    /// An error about the value at the current position, which is consumed: "expected `expected`, found …".
+    pub fn mismatch(&mut self, expected: &str) -> DecodeError {
         let start = self.pos;
         match self.scalar() {
             Ok(found) => self.data_at(start, format!("expected {expected}, found {}", describe(&found))),
