@@ -13,7 +13,9 @@ use crate::credentials::{redact_token, Credentials, CredentialsChain, Credential
 use crate::endpoint;
 use crate::error::{Error, ResponseError, ServiceError, TransportError};
 use crate::retry::{self, FailureKind, RetryPolicy};
-use crate::runtime::{ErrorCode, Location, Method, Operation, Paginated, Params, Rule, ValidationError, Violation};
+use crate::runtime::{
+    ErrorCode, Location, Method, NextPage, Operation, Paginated, Params, Rule, ValidationError, Violation,
+};
 use crate::signing::{self, v3, SignatureVersion};
 use futures_util::{Stream, TryStreamExt};
 
@@ -880,10 +882,10 @@ impl Client {
                     }
                 };
                 let response = client.send(&request).await?;
-                let next = match request.next_page(&response) {
-                    Some(next) if next == request => Next::Loop,
-                    Some(next) => Next::Page(next),
-                    None => Next::Done,
+                let next = match request.following(&response) {
+                    NextPage::Page(next) => Next::Page(next),
+                    NextPage::Last => Next::Done,
+                    NextPage::Repeated => Next::Loop,
                 };
                 Ok(Some((response, next)))
             }

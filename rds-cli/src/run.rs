@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rds_api::credentials::{CredentialsChain, Environment, ENV_PROFILE};
-use rds_api::runtime::{ErrorCode, FromParams, Operation, Paginated, Rule, ValidationError};
+use rds_api::runtime::{ErrorCode, FromParams, NextPage, Operation, Paginated, Rule, ValidationError};
 use rds_api::{Client, Credentials, Error, PreparedRequest, RetryPolicy};
 use serde_json::{json, Value};
 
@@ -97,16 +97,19 @@ pub fn run_paginated<R: Paginated + FromParams + PartialEq>(inv: &Invocation) ->
     while let Some(request) = next.take() {
         match rt.block_on(client.send_with_body(&request)) {
             Ok((response, body)) => {
-                next = request.next_page(&response);
                 bodies.push(body);
-                // A service that answers with the token it was sent would be asked for the same page forever.
-                if next.as_ref() == Some(&request) {
-                    eprintln!(
-                        "rds: --pager: the service answered page {} with the same page token it was sent; \
-                         paging stopped",
-                        bodies.len()
-                    );
-                    return EXIT_FAILED;
+                match request.following(&response) {
+                    NextPage::Page(following) => next = Some(following),
+                    NextPage::Last => {}
+                    // Asking again would get the same page forever.
+                    NextPage::Repeated => {
+                        eprintln!(
+                            "rds: --pager: the service answered page {} with the same page token it was sent; \
+                             paging stopped",
+                            bodies.len()
+                        );
+                        return EXIT_FAILED;
+                    }
                 }
             }
             Err(err) => return report_error(&err),

@@ -29,6 +29,6 @@ mod validate;
 
 pub use from_params::{parse_bool, FromParams, ParamReader};
 pub use operation::{ErrorCode, Location, Method, Operation};
-pub use paginate::{next_page_number, Paginated};
+pub use paginate::{next_page_number, NextPage, Paginated};
 pub use params::{ParamValue, Params};
 pub use validate::{Redacted, Rule, ValidationError, Validator, Violation};

@@ -16,6 +16,32 @@ pub trait Paginated: Operation + Clone {
 
     /// The elements of a page, in order.
     fn into_items(response: Self::Response) -> Vec<Self::Item>;
+
+    /// What follows the page `response` answered to `self`: the next page's request, the end, or
+    /// [`NextPage::Repeated`] when the service answered with the very request it was sent (a token paginator
+    /// returning the token it got), which would otherwise be asked for forever. Every paging loop goes through
+    /// it.
+    fn following(&self, response: &Self::Response) -> NextPage<Self>
+    where
+        Self: PartialEq,
+    {
+        match self.next_page(response) {
+            Some(next) if next == *self => NextPage::Repeated,
+            Some(next) => NextPage::Page(next),
+            None => NextPage::Last,
+        }
+    }
+}
+
+/// What [`Paginated::following`] found after a page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NextPage<O> {
+    /// The request for the next page.
+    Page(O),
+    /// That page was the last.
+    Last,
+    /// The service answered with the same page token it was sent: paging must stop, with an error.
+    Repeated,
 }
 
 /// The page number after `current` (absent means the first page, 1), or `None` when `current` was the last:
