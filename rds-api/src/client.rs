@@ -1244,43 +1244,58 @@ fn sensitive_values(sensitive: &[&str], query: &[(&str, &str)], body: &[(&str, &
         .collect()
 }
 
+/// What may be shown of a prepared request (a dry run, a log line, `Debug`): the security token and every
+/// `sensitive` parameter's value replaced by `***`, wherever it stands.
+impl PreparedRequest {
+    /// [`url`](Self::url), redacted.
+    pub fn redacted_url(&self) -> Cow<'_, str> {
+        self.redact(&self.url)
+    }
+
+    /// [`query`](Self::query), redacted.
+    pub fn redacted_query(&self) -> BTreeMap<&str, &str> {
+        self.redacted_params(self.query())
+    }
+
+    /// [`body_params`](Self::body_params), redacted.
+    pub fn redacted_body_params(&self) -> BTreeMap<&str, &str> {
+        self.redacted_params(self.body_params())
+    }
+
+    /// [`body`](Self::body), redacted.
+    pub fn redacted_body(&self) -> Cow<'_, str> {
+        self.redact(&self.body)
+    }
+
+    /// [`headers`](Self::headers), redacted.
+    pub fn redacted_headers(&self) -> BTreeMap<&str, Cow<'_, str>> {
+        self.headers().iter().map(|(name, value)| (name.as_str(), self.redact(value))).collect()
+    }
+
+    fn redacted_params<'a>(&self, params: &'a BTreeMap<String, String>) -> BTreeMap<&'a str, &'a str> {
+        params
+            .iter()
+            .map(|(name, value)| {
+                let shown = if self.is_secret_parameter(name) { "***" } else { value.as_str() };
+                (name.as_str(), shown)
+            })
+            .collect()
+    }
+}
+
 impl fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let query: BTreeMap<&str, &str> = self
-            .query()
-            .iter()
-            .map(|(k, v)| {
-                let v = if self.is_secret_parameter(k) { "***" } else { v.as_str() };
-                (k.as_str(), v)
-            })
-            .collect();
-        let body: BTreeMap<&str, &str> = self
-            .body_params()
-            .iter()
-            .map(|(k, v)| {
-                let v = if self.is_secret_parameter(k) { "***" } else { v.as_str() };
-                (k.as_str(), v)
-            })
-            .collect();
-        let headers: BTreeMap<&str, &str> = self
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                let v = if k == "x-acs-security-token" { "***" } else { v.as_str() };
-                (k.as_str(), v)
-            })
-            .collect();
         f.debug_struct("PreparedRequest")
             .field("action", &self.target.action)
             .field("version", &self.target.version)
             .field("method", &self.target.method)
             .field("idempotent", &self.target.idempotent)
             .field("signature_version", &self.signature_version)
-            .field("url", &self.redact(self.url.as_str()))
-            .field("query", &query)
-            .field("body_params", &body)
-            .field("headers", &headers)
-            .field("body", &self.redact(&self.body))
+            .field("url", &self.redacted_url())
+            .field("query", &self.redacted_query())
+            .field("body_params", &self.redacted_body_params())
+            .field("headers", &self.redacted_headers())
+            .field("body", &self.redacted_body())
             .field("canonical_request", &self.canonical_request.as_deref().map(|c| self.redact(c)))
             .field("string_to_sign", &self.redact(&self.string_to_sign))
             .finish()

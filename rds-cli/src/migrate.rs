@@ -199,7 +199,7 @@ pub fn main(globals: Globals, words: &[String]) -> i32 {
     if globals.dryrun {
         return match client.prepare(&request) {
             Ok(prepared) => {
-                print_stdout(&globals, &run::dryrun_json(&prepared, &["SecurityToken"].into_iter().collect()));
+                print_stdout(&globals, &run::dryrun_json(&prepared));
                 EXIT_OK
             }
             Err(err) => run::report_error(&err),

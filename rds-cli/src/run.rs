@@ -2,7 +2,7 @@
 //! `FromParams`, validated; then `--dryrun`, a send, `--pager` or `--waiter`; the service's JSON on stdout,
 //! errors on stderr.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -319,18 +319,11 @@ pub fn client(g: &Globals, region: Option<&str>) -> Result<Client, String> {
     builder.build().map_err(|e| e.to_string())
 }
 
-/// The wire names whose values are never shown: the security token and the operation's sensitive parameters.
-fn secret_names(command: &Command) -> BTreeSet<&'static str> {
-    let mut names: BTreeSet<&'static str> = command.params.iter().filter(|p| p.sensitive).map(|p| p.wire).collect();
-    names.insert("SecurityToken");
-    names
-}
-
 /// `--dryrun`: the request as it would be sent, secrets redacted, as JSON on stdout; nothing is sent.
 fn dryrun<R: Operation>(inv: &Invocation, client: &Client, request: &R) -> i32 {
     match client.prepare(request) {
         Ok(prepared) => {
-            let value = dryrun_json(&prepared, &secret_names(inv.command));
+            let value = dryrun_json(&prepared);
             output::print_json(&inv.globals, &value);
             EXIT_OK
         }
@@ -338,67 +331,17 @@ fn dryrun<R: Operation>(inv: &Invocation, client: &Client, request: &R) -> i32 {
     }
 }
 
-/// The JSON `--dryrun` prints for `prepared`: method, URL, query, headers and body, with the values of
-/// `secrets` (and the `x-acs-security-token` header) replaced by `***`.
-pub fn dryrun_json(prepared: &PreparedRequest, secrets: &BTreeSet<&str>) -> Value {
-    let redact_encoded = |text: &str| -> String {
-        text.split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((name, _)) if secrets.contains(decode(name).as_str()) => format!("{name}=***"),
-                _ => pair.to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    };
-    let url = match prepared.url().split_once('?') {
-        Some((base, query)) => format!("{base}?{}", redact_encoded(query)),
-        None => prepared.url().to_owned(),
-    };
-    let redact_map = |map: &BTreeMap<String, String>| -> Value {
-        map.iter()
-            .map(|(k, v)| {
-                let shown = if secrets.contains(k.as_str()) { "***" } else { v.as_str() };
-                (k.clone(), Value::String(shown.to_owned()))
-            })
-            .collect::<serde_json::Map<String, Value>>()
-            .into()
-    };
-    let headers: serde_json::Map<String, Value> = prepared
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            let shown = if k == "x-acs-security-token" { "***" } else { v.as_str() };
-            (k.clone(), Value::String(shown.to_owned()))
-        })
-        .collect();
+/// The JSON `--dryrun` prints for `prepared`: method, URL, query, headers and body, as the SDK redacts them
+/// (the security token and every `sensitive` parameter's value replaced by `***`).
+pub fn dryrun_json(prepared: &PreparedRequest) -> Value {
     json!({
         "Method": prepared.method().as_str(),
-        "Url": url,
-        "Query": redact_map(prepared.query()),
-        "Headers": headers,
-        "Body": redact_encoded(prepared.body()),
-        "BodyParams": redact_map(prepared.body_params()),
+        "Url": prepared.redacted_url(),
+        "Query": prepared.redacted_query(),
+        "Headers": prepared.redacted_headers(),
+        "Body": prepared.redacted_body(),
+        "BodyParams": prepared.redacted_body_params(),
     })
-}
-
-/// Percent-decoding of a query name (names are ASCII; anything undecodable is kept as it is).
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    let hex = |b: u8| (b as char).to_digit(16);
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Prints a failed call on stderr (code, message, request id, recommendation) and returns its exit code.
@@ -473,17 +416,5 @@ async fn wait<R: Operation>(inv: &Invocation, client: &Client, request: &R, spec
             return EXIT_FAILED;
         }
         tokio::time::sleep(spec.interval.max(Duration::from_millis(1))).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_decoded_before_they_are_compared() {
-        assert_eq!(decode("Security%54oken"), "SecurityToken");
-        assert_eq!(decode("a%2"), "a%2");
-        assert_eq!(decode("%41"), "A");
     }
 }
