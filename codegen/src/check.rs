@@ -16,8 +16,8 @@ use crate::names::{
 };
 use crate::parse::{file_stem, show, Site};
 use crate::spec::{
-    EnumValueSpec, ErrorSpec, FieldSpec, ModelSpec, OperationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned,
-    SpecSet, TypeKind, TypeSpec, VariantSpec,
+    EnumValueSpec, ErrorSpec, FieldSpec, ModelSpec, OperationSpec, ParameterGroupSpec, RuleSpec, Scalar, ServiceSpec,
+    Span, Spanned, SpecSet, TypeKind, TypeSpec, VariantSpec,
 };
 
 /// Every problem of a loaded spec directory.
@@ -27,7 +27,64 @@ pub fn check(set: &SpecSet) -> Vec<Diagnostic> {
         out.extend(check_operation(op));
     }
     out.extend(check_operations(&set.operations));
+    out.extend(check_includes(&set.service, &set.operations));
     out
+}
+
+/// The problems of `include:` lists: every group exists, is included once, and adds no parameter the operation
+/// already has (by wire name or by Rust name).
+pub fn check_includes(service: &ServiceSpec, ops: &[OperationSpec]) -> Vec<Diagnostic> {
+    let mut c = Checker::default();
+    let groups: HashMap<&str, &ParameterGroupSpec> =
+        service.parameter_groups.iter().map(|g| (g.name.value.as_str(), g)).collect();
+    for op in ops {
+        let site = Site::new(&op.file).operation(&op.name.value);
+        let mut wire: HashMap<String, String> = HashMap::new();
+        let mut rust: HashMap<String, String> = HashMap::new();
+        for p in &op.parameters {
+            wire.insert(p.name.value.clone(), "the operation".to_owned());
+            let name = p.rust_name.as_ref().map_or_else(|| rust_field_name(&p.name.value), |n| n.value.clone());
+            rust.insert(name, p.name.value.clone());
+        }
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for include in &op.include {
+            if let Some(first) = seen.insert(&include.value, include.span) {
+                let message =
+                    format!("parameter group `{}` is included twice (first at line {})", include.value, first.line);
+                c.report(&site, include.span, message);
+                continue;
+            }
+            let Some(group) = groups.get(include.value.as_str()) else {
+                let mut known: Vec<&str> = groups.keys().copied().collect();
+                known.sort_unstable();
+                let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
+                let message = format!(
+                    "unknown parameter group `{}`; service.yaml's `parameter_groups` defines: {known}",
+                    include.value
+                );
+                c.report(&site, include.span, message);
+                continue;
+            };
+            for p in &group.parameters {
+                let by = format!("parameter group `{}`", group.name.value);
+                if let Some(first) = wire.insert(p.name.value.clone(), by.clone()) {
+                    let message =
+                        format!("parameter `{}` of {by} is also declared by {first}; remove one of them", p.name.value);
+                    c.report(&site, include.span, message);
+                    continue;
+                }
+                let name = p.rust_name.as_ref().map_or_else(|| rust_field_name(&p.name.value), |n| n.value.clone());
+                if let Some(first) = rust.insert(name.clone(), p.name.value.clone()) {
+                    let message = format!(
+                        "parameter `{}` of {by} and parameter `{first}` both have the Rust name `{name}`; set rust_name on one of them",
+                        p.name.value
+                    );
+                    c.report(&site, include.span, message);
+                }
+            }
+        }
+    }
+    c.out
 }
 
 /// The problems of `service.yaml`.
@@ -49,6 +106,23 @@ pub fn check_service(service: &ServiceSpec) -> Vec<Diagnostic> {
         c.report(&site, endpoint.span, message);
     }
     c.errors(&site, &service.errors, false);
+    let mut groups: HashMap<&str, Span> = HashMap::new();
+    for group in &service.parameter_groups {
+        let site = site.nested(format_args!("parameter group {}", group.name.value));
+        if let Some(first) = groups.insert(&group.name.value, group.name.span) {
+            let message = format!("duplicate parameter group `{}` (first at line {})", group.name.value, first.line);
+            c.report(&site, group.name.span, message);
+        }
+        if group.parameters.is_empty() {
+            c.report(&site, group.name.span, "a parameter group needs at least one parameter");
+        }
+        // A group's parameters join operations' modules, whose type names the operations' own checks guard;
+        // here they are checked as parameters.
+        c.fields(&site, &group.parameters, Context::top(Side::Request));
+        for parameter in &group.parameters {
+            c.common_parameter(&site.parameter(&parameter.name.value), parameter);
+        }
+    }
     c.out
 }
 
@@ -357,13 +431,13 @@ impl fmt::Display for Case {
 fn applies_to(key: &str) -> &'static [TypeKind] {
     use TypeKind::*;
     match key {
-        "min" | "max" => &[Int32, Int64, Float],
+        "min" | "max" => &[Int32, Int64, Float, Float32],
         "min_length" | "max_length" | "pattern" => &[String],
         "min_items" | "max_items" | "unique_items" => &[List, Map],
         "unique_values" => &[Map],
-        "allowed" => &[String, Int32, Int64, Float],
+        "allowed" => &[String, Int32, Int64, Float, Float32],
         "values" => &[Enum],
-        "items" | "wrapper" => &[List],
+        "items" | "wrapper" | "separator" => &[List],
         "value" => &[Map],
         "fields" => &[Object],
         "variants" => &[OneOf],
@@ -395,6 +469,7 @@ fn present_keys(t: &TypeSpec) -> Vec<(&'static str, Span)> {
         ("variants", t.variants.first().map(|v| v.span)),
         ("schema", t.schema.as_ref().map(|s| s.span)),
         ("wrapper", t.wrapper.as_ref().map(|w| w.span)),
+        ("separator", t.separator.as_ref().map(|w| w.span)),
         ("type_name", t.type_name.as_ref().map(|n| n.span)),
         ("model", t.model.as_ref().map(|n| n.span)),
     ];
@@ -402,7 +477,10 @@ fn present_keys(t: &TypeSpec) -> Vec<(&'static str, Span)> {
 }
 
 fn is_scalar_kind(kind: TypeKind) -> bool {
-    matches!(kind, TypeKind::String | TypeKind::Int32 | TypeKind::Int64 | TypeKind::Boolean | TypeKind::Float)
+    matches!(
+        kind,
+        TypeKind::String | TypeKind::Int32 | TypeKind::Int64 | TypeKind::Boolean | TypeKind::Float | TypeKind::Float32
+    )
 }
 
 /// The inclusive range of an integer type.
@@ -748,6 +826,10 @@ impl Checker {
 
     fn field(&mut self, site: &Site<'_>, field: &FieldSpec, ctx: Context) {
         let ty = &field.ty;
+        if field.sensitive.value && ctx.side == Side::Response {
+            let message = "`sensitive` applies to request values (sent, never shown); a response field cannot be one";
+            self.report(site, field.sensitive.span, message);
+        }
         if matches!(ty.kind.value, TypeKind::Enum | TypeKind::Object | TypeKind::OneOf) {
             // An inline named type takes its Rust name from the field's wire name.
             let derived = rust_type_name(&field.name.value);
@@ -791,7 +873,13 @@ impl Checker {
             // Whether the model exists, and fits where it is used, is checked across files (`check_models`).
             TypeKind::Model if t.model.is_none() => self.report(site, t.span, "a model type needs `model: Name`"),
             TypeKind::Model => {}
-            TypeKind::String | TypeKind::Int32 | TypeKind::Int64 | TypeKind::Boolean | TypeKind::Float => {}
+            TypeKind::String
+            | TypeKind::Int32
+            | TypeKind::Int64
+            | TypeKind::Boolean
+            | TypeKind::Float
+            | TypeKind::Float32
+            | TypeKind::Any => {}
         }
     }
 
@@ -840,13 +928,29 @@ impl Checker {
                            (flattened maps are not supported)";
             self.report(site, kind.span, message);
         }
-        if kind.value == TypeKind::Map && ctx.side == Side::Response {
-            let message = "a map in a response is not supported yet (response values are decoded as structs and \
-                           lists); describe the value as an object";
+        if kind.value == TypeKind::Any && ctx.flattened() {
+            let message = "`any` in a request must be inside a `json` parameter's schema (a flattened parameter \
+                           needs a declared shape)";
+            self.report(site, kind.span, message);
+        }
+        if kind.value == TypeKind::OneOf && ctx.flattened() {
+            let message = "a one_of in a request must be inside a `json` parameter's schema (a flattened \
+                           parameter cannot tell its shapes apart)";
             self.report(site, kind.span, message);
         }
         if let (Some(wrapper), Side::Request) = (&t.wrapper, ctx.side) {
             self.report(site, wrapper.span, "`wrapper` only applies to lists in responses");
+        }
+        if let Some(separator) = &t.separator {
+            let scalar_items =
+                t.items.as_ref().is_some_and(|i| is_scalar_kind(i.kind.value) || i.kind.value == TypeKind::Enum);
+            if !ctx.flattened() || !scalar_items {
+                let message = "`separator` only applies to request lists of scalars or enums outside `json` (they \
+                               are sent as one parameter, the elements joined by it)";
+                self.report(site, separator.span, message);
+            } else if separator.value.is_empty() {
+                self.report(site, separator.span, "`separator` must not be empty");
+            }
         }
     }
 
@@ -856,10 +960,11 @@ impl Checker {
             return;
         };
         let kind = items.kind.value;
-        if ctx.flattened() && !(is_scalar_kind(kind) || kind == TypeKind::Enum) {
+        let flat_item = is_scalar_kind(kind) || matches!(kind, TypeKind::Enum | TypeKind::Object | TypeKind::Model);
+        if ctx.flattened() && !flat_item {
             let message = format!(
-                "items of a list in a request must be a scalar type or an enum (they are sent flattened, \
-                 as `Name.1`, `Name.2`, ...), found {}; use a `json` parameter for nested shapes",
+                "items of a list in a request must be a scalar type, an enum or an object (they are sent \
+                 flattened, as `Name.1`, `Name.2.Field`, ...), found {}; use a `json` parameter for other shapes",
                 kind.keyword()
             );
             self.report(site, items.kind.span, message);
@@ -1131,7 +1236,7 @@ fn kind_mismatch(value: &Scalar, kind: TypeKind) -> Option<String> {
     let fits = match (kind, value) {
         (TypeKind::String | TypeKind::Json, Scalar::String(_)) => true,
         (TypeKind::Boolean, Scalar::Bool(_)) => true,
-        (TypeKind::Float, Scalar::Int(_) | Scalar::Float(_)) => true,
+        (TypeKind::Float | TypeKind::Float32, Scalar::Int(_) | Scalar::Float(_)) => true,
         (TypeKind::Int32 | TypeKind::Int64, Scalar::Int(n)) => {
             int_range(kind).is_some_and(|(lo, hi)| (lo..=hi).contains(n))
         }
@@ -1140,7 +1245,7 @@ fn kind_mismatch(value: &Scalar, kind: TypeKind) -> Option<String> {
     let expected = match kind {
         TypeKind::String | TypeKind::Json => "a string (quote it)".to_owned(),
         TypeKind::Boolean => "`true` or `false`".to_owned(),
-        TypeKind::Float => "a number".to_owned(),
+        TypeKind::Float | TypeKind::Float32 => "a number".to_owned(),
         _ => format!("an integer in the {} range", kind.keyword()),
     };
     (!fits).then_some(expected)

@@ -193,6 +193,10 @@ pub enum Shape {
     Boolean,
     /// `f64`.
     Float,
+    /// `f32`.
+    Float32,
+    /// Any JSON value (`serde_json::Value`, re-exported as `rds_api::runtime::JsonValue`).
+    Any,
     /// A named type of the operation (enum, object or one_of).
     Named(String),
     /// A shared model, by Rust name.
@@ -203,6 +207,8 @@ pub enum Shape {
         items: Box<Type>,
         /// Wrapper element key, when the response wraps the array.
         wrapper: Option<String>,
+        /// In a request: sent as one parameter with the elements joined by this text, not flattened.
+        separator: Option<String>,
     },
     /// `Vec<(String, T)>`, keeping the caller's order.
     Map {
@@ -267,6 +273,8 @@ pub struct NamedType {
     pub in_request: bool,
     /// Used in the response (needs lenient decoding; enums keep unknown values).
     pub in_response: bool,
+    /// An object sent flattened in a request (`Tag.1.Key`, `Period.Start`), not inside a `json` value.
+    pub flattened: bool,
 }
 
 /// The kinds of named type.
@@ -352,8 +360,11 @@ pub fn build(set: &spec::SpecSet) -> Result<Api, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let service = &set.service;
     let default_method = Method::parse(&service.http_method.value);
-    let mut operations: Vec<Operation> =
-        set.operations.iter().map(|op| OperationBuilder::new(op, &mut diagnostics).build(default_method)).collect();
+    let mut operations: Vec<Operation> = set
+        .operations
+        .iter()
+        .map(|op| OperationBuilder::new(op, &mut diagnostics).build(default_method, &service.parameter_groups))
+        .collect();
     operations.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
     let models = models(set, &operations, &mut diagnostics);
     if !diagnostics.is_empty() {
@@ -538,11 +549,26 @@ impl<'a> OperationBuilder<'a> {
         }
     }
 
-    fn build(mut self, default_method: Method) -> Operation {
+    fn build(mut self, default_method: Method, groups: &[spec::ParameterGroupSpec]) -> Operation {
         let op = self.spec.expect("built from an operation");
         let type_prefix =
             op.rust_name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| names::rust_type_name(&op.name.value));
-        let params: Vec<Field> = op.parameters.iter().map(|p| self.field(p, Side::Request, &p.name.value)).collect();
+        // Included groups' parameters follow the operation's own, in `include` order (check made them exist).
+        let included = op
+            .include
+            .iter()
+            .filter_map(|name| groups.iter().find(|g| g.name.value == name.value))
+            .flat_map(|g| &g.parameters);
+        let mut params: Vec<Field> =
+            op.parameters.iter().chain(included).map(|p| self.field(p, Side::Request, &p.name.value)).collect();
+        for p in &mut params {
+            if !matches!(p.ty.shape, Shape::Json(_)) {
+                mark_flattened(&mut self.types, &p.ty);
+            }
+            // A parameter holding a secret anywhere inside is a secret as a whole: its wire form (a JSON text,
+            // or `Name.1.Field` parts) is never shown.
+            p.sensitive |= holds_secret(&self.types, &p.ty);
+        }
         let response: Vec<Field> = op.response.iter().map(|f| self.field(f, Side::Response, &f.name.value)).collect();
         let rules = op.rules.iter().map(|r| rule(r, &params)).collect();
         let pagination = op.pagination.as_ref().and_then(|p| pagination(p, &params, &response));
@@ -592,11 +618,14 @@ impl<'a> OperationBuilder<'a> {
             TypeKind::Int64 => Shape::Int64,
             TypeKind::Boolean => Shape::Boolean,
             TypeKind::Float => Shape::Float,
+            TypeKind::Float32 => Shape::Float32,
+            TypeKind::Any => Shape::Any,
             TypeKind::List => {
                 let items = t.items.as_deref().map(|i| self.ty(i, side, &format!("{fallback}Item"), top));
                 Shape::List {
                     items: Box::new(items.unwrap_or_else(string_type)),
                     wrapper: t.wrapper.as_ref().map(|w| w.value.clone()),
+                    separator: t.separator.as_ref().map(|w| w.value.clone()),
                 }
             }
             TypeKind::Map => {
@@ -678,11 +707,72 @@ impl<'a> OperationBuilder<'a> {
                     kind,
                     in_request: side == Side::Request,
                     in_response: side == Side::Response,
+                    flattened: false,
                 },
             );
         }
         Shape::Named(name)
     }
+}
+
+/// Whether any of `fields`, or of the fields and variants of `types`, holds an `any` value somewhere.
+pub fn uses_any<'a>(fields: impl Iterator<Item = &'a Field>, types: impl Iterator<Item = &'a NamedType>) -> bool {
+    fn any(ty: &Type) -> bool {
+        match &ty.shape {
+            Shape::Any => true,
+            Shape::List { items: inner, .. } | Shape::Map { value: inner } | Shape::Json(inner) => any(inner),
+            _ => false,
+        }
+    }
+    let mut fields = fields;
+    let mut types = types;
+    fields.any(|f| any(&f.ty))
+        || types.any(|t| match &t.kind {
+            NamedKind::Object(fields) => fields.iter().any(|f| any(&f.ty)),
+            NamedKind::OneOf(variants) => variants.iter().any(|v| any(&v.ty)),
+            NamedKind::Enum(_) => false,
+        })
+}
+
+/// Marks the objects a flattened request value is made of: they write (and the server reads) `Name.Field`.
+fn mark_flattened(types: &mut BTreeMap<String, NamedType>, ty: &Type) {
+    match &ty.shape {
+        Shape::List { items, .. } => mark_flattened(types, items),
+        Shape::Named(name) => {
+            let Some(t) = types.get_mut(name) else { return };
+            if t.flattened {
+                return;
+            }
+            t.flattened = true;
+            if let NamedKind::Object(fields) = &t.kind {
+                for f in fields.clone() {
+                    mark_flattened(types, &f.ty);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a value of `ty` has a `sensitive` field somewhere inside (inline types of the operation).
+fn holds_secret(types: &BTreeMap<String, NamedType>, ty: &Type) -> bool {
+    fn walk(types: &BTreeMap<String, NamedType>, ty: &Type, seen: &mut Vec<String>) -> bool {
+        match &ty.shape {
+            Shape::List { items: inner, .. } | Shape::Map { value: inner } | Shape::Json(inner) => {
+                walk(types, inner, seen)
+            }
+            Shape::Named(name) if !seen.contains(name) => {
+                seen.push(name.clone());
+                match types.get(name).map(|t| &t.kind) {
+                    Some(NamedKind::Object(fields)) => fields.iter().any(|f| f.sensitive || walk(types, &f.ty, seen)),
+                    Some(NamedKind::OneOf(variants)) => variants.iter().any(|v| walk(types, &v.ty, seen)),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    walk(types, ty, &mut Vec::new())
 }
 
 fn string_type() -> Type {

@@ -10,8 +10,8 @@ use std::path::Path;
 use crate::diagnostic::Diagnostic;
 use crate::spec::{
     Common, Constraints, Deprecation, EnumValueSpec, ErrorSpec, FieldSpec, Location, ModelSpec, OperationSpec,
-    PageNumberSpec, PaginationSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned, TokenPagingSpec, TypeKind, TypeSpec,
-    VariantSpec,
+    PageNumberSpec, PaginationSpec, ParameterGroupSpec, RuleSpec, Scalar, ServiceSpec, Span, Spanned, TokenPagingSpec,
+    TypeKind, TypeSpec, VariantSpec,
 };
 use crate::yaml::{self, Node, NodeKind, ScalarNode, ScalarStyle};
 
@@ -51,6 +51,7 @@ const TYPE: &[&str] = &[
     "schema",
     "model",
     "wrapper",
+    "separator",
     "min",
     "max",
     "min_length",
@@ -66,7 +67,17 @@ const TYPE: &[&str] = &[
 /// `service.yaml`.
 pub const SERVICE_KEYS: Keys<'static> = Keys {
     what: "service.yaml",
-    groups: &[&["name", "product", "version", "style", "http_method", "endpoint", "description", "errors"]],
+    groups: &[&[
+        "name",
+        "product",
+        "version",
+        "style",
+        "http_method",
+        "endpoint",
+        "description",
+        "errors",
+        "parameter_groups",
+    ]],
     required: &["name", "product", "version", "style", "http_method", "endpoint"],
 };
 
@@ -81,6 +92,7 @@ pub const OPERATION_KEYS: Keys<'static> = Keys {
         "http_method",
         "idempotent",
         "deprecated",
+        "include",
         "parameters",
         "rules",
         "response",
@@ -93,6 +105,13 @@ pub const OPERATION_KEYS: Keys<'static> = Keys {
 /// A model file.
 pub const MODEL_KEYS: Keys<'static> =
     Keys { what: "a model file", groups: &[&["name", "description"], TYPE], required: &["name", "type"] };
+
+/// An entry of `parameter_groups` in `service.yaml`.
+pub const PARAMETER_GROUP_KEYS: Keys<'static> = Keys {
+    what: "a parameter group",
+    groups: &[&["name", "description", "parameters"]],
+    required: &["name", "parameters"],
+};
 
 /// `pagination:` of an operation.
 pub const PAGINATION_KEYS: Keys<'static> =
@@ -122,7 +141,7 @@ pub const RESPONSE_FIELD_KEYS: Keys<'static> =
 
 /// An entry of an object type's `fields`.
 pub const OBJECT_FIELD_KEYS: Keys<'static> =
-    Keys { what: "an object field", groups: &[FIELD, TYPE], required: &["name", "type"] };
+    Keys { what: "an object field", groups: &[FIELD, &["sensitive"], TYPE], required: &["name", "type"] };
 
 /// A type written as its own mapping: under `items`, `value` or `schema`.
 pub const NESTED_TYPE_KEYS: Keys<'static> = Keys { what: "a type", groups: &[TYPE], required: &["type"] };
@@ -401,6 +420,7 @@ impl Reader {
         let endpoint = self.text_of(site, &map, "endpoint");
         let description = self.text_of(site, &map, "description");
         let errors = self.list_of(site, &map, "errors", Reader::error);
+        let parameter_groups = self.list_of(site, &map, "parameter_groups", |r, s, n, _| r.parameter_group(s, n));
         Some(ServiceSpec {
             file: file.to_path_buf(),
             name: name?,
@@ -411,7 +431,21 @@ impl Reader {
             endpoint: endpoint?,
             description,
             errors,
+            parameter_groups,
         })
+    }
+
+    fn parameter_group(&mut self, site: &Site<'_>, node: &Node) -> Option<ParameterGroupSpec> {
+        let name = node.get("name").and_then(Node::as_text);
+        let site = match name {
+            Some(name) => site.nested(format_args!("parameter group {name}")),
+            None => site.nested("parameter group"),
+        };
+        let map = self.mapping(&site, node, &PARAMETER_GROUP_KEYS)?;
+        let name = self.text_of(&site, &map, "name");
+        let description = self.text_of(&site, &map, "description");
+        let parameters = self.list_of(&site, &map, "parameters", |r, s, n, _| r.field(s, n, Role::Parameter));
+        Some(ParameterGroupSpec { name: name?, description, parameters })
     }
 
     fn operation(&mut self, site: &Site<'_>, file: &Path, root: &Node) -> Option<OperationSpec> {
@@ -423,6 +457,7 @@ impl Reader {
         let http_method = self.text_of(site, &map, "http_method");
         let idempotent = map.get("idempotent").and_then(|e| self.flag(site, e));
         let deprecated = map.get("deprecated").and_then(|e| self.deprecation(site, e));
+        let include = map.get("include").map(|e| self.names(site, e)).unwrap_or_default();
         let parameters = self.list_of(site, &map, "parameters", |r, s, n, _| r.field(s, n, Role::Parameter));
         let rules = self.list_of(site, &map, "rules", |r, s, n, _| r.rule(s, n));
         let response = self.list_of(site, &map, "response", |r, s, n, _| r.field(s, n, Role::Response));
@@ -437,6 +472,7 @@ impl Reader {
             http_method,
             idempotent: idempotent?,
             deprecated,
+            include,
             parameters,
             rules,
             response,
@@ -463,6 +499,16 @@ impl Reader {
             Some(TokenPagingSpec { span: e.key_span, token: token?, next_token: next_token?, size })
         });
         Some(PaginationSpec { span: entry.key_span, items: items?, page_number, token })
+    }
+
+    /// A list of names: `[caller]`.
+    fn names(&mut self, site: &Site<'_>, entry: Entry<'_>) -> Vec<Spanned<String>> {
+        let Some(items) = self.sequence(site, entry) else { return Vec::new() };
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, node)| self.text_at(site, Label::Item(entry.key, i + 1), node.span, node))
+            .collect()
     }
 
     fn deprecation(&mut self, site: &Site<'_>, entry: Entry<'_>) -> Option<Deprecation> {
@@ -533,6 +579,7 @@ impl Reader {
         let schema = map.get("schema").and_then(|e| self.nested_type(site, e.value));
         let model = self.text_of(site, map, "model");
         let wrapper = self.text_of(site, map, "wrapper");
+        let separator = self.text_of(site, map, "separator");
         let constraints = self.constraints(site, map);
         Some(TypeSpec {
             span: span?,
@@ -546,6 +593,7 @@ impl Reader {
             schema: schema.map(Box::new),
             model,
             wrapper,
+            separator,
             constraints,
         })
     }
@@ -856,7 +904,7 @@ fn unknown_key(key: &str, keys: &Keys<'_>) -> String {
     let expected: Vec<_> = keys.names().collect();
     let hint = match key {
         "location" | "default" | "common" => " (only request parameters have it)",
-        "sensitive" => " (only request parameters have it, not response or object fields: it marks a value that is sent but never shown)",
+        "sensitive" => " (only request values have it, not responses: it marks a value that is sent but never shown)",
         "example" => " (only request parameters and response fields have it)",
         "rust_name" => " (a type is named with `type_name`)",
         _ => "",

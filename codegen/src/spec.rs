@@ -64,6 +64,19 @@ pub struct ServiceSpec {
     pub description: Option<Spanned<String>>,
     /// Errors any operation of the service may return (gateway errors).
     pub errors: Vec<ErrorSpec>,
+    /// Named sets of request parameters that operations include (`include: [caller]`), in file order.
+    pub parameter_groups: Vec<ParameterGroupSpec>,
+}
+
+/// One entry of `parameter_groups:` in `service.yaml`: parameters many operations share, declared once.
+#[derive(Clone, Debug)]
+pub struct ParameterGroupSpec {
+    /// The group's name, as `include:` lists it.
+    pub name: Spanned<String>,
+    /// What the group is (documentation of the service file only).
+    pub description: Option<Spanned<String>>,
+    /// The parameters, written as in an operation.
+    pub parameters: Vec<FieldSpec>,
 }
 
 /// One file under `api-specs/operations/`.
@@ -85,6 +98,8 @@ pub struct OperationSpec {
     pub idempotent: Spanned<bool>,
     /// Present when the operation is deprecated.
     pub deprecated: Option<Deprecation>,
+    /// Parameter groups of `service.yaml` whose parameters the operation takes after its own.
+    pub include: Vec<Spanned<String>>,
     /// Request parameters, in file order.
     pub parameters: Vec<FieldSpec>,
     /// Rules over several parameters.
@@ -204,6 +219,8 @@ pub enum TypeKind {
     Boolean,
     /// 64-bit float.
     Float,
+    /// 32-bit float.
+    Float32,
     /// A closed set of wire values (`values`).
     Enum,
     /// A sequence (`items`); request parameters flatten it as `Name.1`, `Name.2`, ...
@@ -218,6 +235,8 @@ pub enum TypeKind {
     Json,
     /// A shared model (`model: Name`), defined once under `models/` and used by several operations.
     Model,
+    /// Any JSON value, kept as it is (inside a `json` parameter's schema, or in a response).
+    Any,
 }
 
 impl TypeKind {
@@ -229,6 +248,7 @@ impl TypeKind {
             TypeKind::Int64 => "int64",
             TypeKind::Boolean => "boolean",
             TypeKind::Float => "float",
+            TypeKind::Float32 => "float32",
             TypeKind::Enum => "enum",
             TypeKind::List => "list",
             TypeKind::Map => "map",
@@ -236,16 +256,18 @@ impl TypeKind {
             TypeKind::OneOf => "one_of",
             TypeKind::Json => "json",
             TypeKind::Model => "model",
+            TypeKind::Any => "any",
         }
     }
 
     /// Every keyword, in the order the docs list them.
-    pub const ALL: [TypeKind; 12] = [
+    pub const ALL: [TypeKind; 14] = [
         TypeKind::String,
         TypeKind::Int32,
         TypeKind::Int64,
         TypeKind::Boolean,
         TypeKind::Float,
+        TypeKind::Float32,
         TypeKind::Enum,
         TypeKind::List,
         TypeKind::Map,
@@ -253,6 +275,7 @@ impl TypeKind {
         TypeKind::OneOf,
         TypeKind::Json,
         TypeKind::Model,
+        TypeKind::Any,
     ];
 
     /// Parses a keyword.
@@ -287,6 +310,9 @@ pub struct TypeSpec {
     pub model: Option<Spanned<String>>,
     /// `list` in a response: the element key of Alibaba's wrapper object (`{"Items":{"DBInstance":[...]}}`).
     pub wrapper: Option<Spanned<String>>,
+    /// `list` in a request: sent as one parameter, the elements joined by this text (`","`), instead of
+    /// flattened as `Name.1`, `Name.2`.
+    pub separator: Option<Spanned<String>>,
     /// The constraints.
     pub constraints: Constraints,
 }

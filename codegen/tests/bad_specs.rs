@@ -185,12 +185,12 @@ fn misfit_constraints() {
     expect(
         "misfit-constraints",
         &[
-            "operations/Op.yaml:7:10 [Op] [A] `min` does not apply to type string (only to int32, int64, float)",
+            "operations/Op.yaml:7:10 [Op] [A] `min` does not apply to type string (only to int32, int64, float, float32)",
             "operations/Op.yaml:8:19 [Op] [A] `unique_items` does not apply to type string (only to list, map)",
             "operations/Op.yaml:11:14 [Op] [B] `pattern` does not apply to type int32 (only to string)",
             "operations/Op.yaml:12:10 [Op] [B] `min` must be an integer for an int32 type, found the number 1.5",
             "operations/Op.yaml:13:10 [Op] [B] `max` 3000000000 is out of the int32 range",
-            "operations/Op.yaml:16:14 [Op] [C] `allowed` does not apply to type boolean (only to string, int32, int64, float)",
+            "operations/Op.yaml:16:14 [Op] [C] `allowed` does not apply to type boolean (only to string, int32, int64, float, float32)",
             "operations/Op.yaml:19:18 [Op] [D] item 2 of `allowed` must be a string (quote it), found the integer 2",
             "operations/Op.yaml:22:20 [Op] [E] `unique_values` does not apply to type list (only to map)",
             "operations/Op.yaml:23:14 [Op] [E] `wrapper` only applies to lists in responses",
@@ -229,7 +229,6 @@ fn missing_type_parts() {
             "operations/Op.yaml:8:5 [Op] [Mode] an enum type needs at least one entry in `values`",
             "operations/Op.yaml:10:5 [Op] [Filter] a json type needs `schema`, the shape of the encoded value",
             "operations/Op.yaml:13:5 [Op] [Tags] a map type needs `value` (keys are always strings)",
-            "operations/Op.yaml:13:11 [Op] [Tags] a map in a response is not supported yet",
             "operations/Op.yaml:15:5 [Op] [Info] an object type needs at least one field in `fields`",
         ],
     );
@@ -294,9 +293,15 @@ fn placement() {
         "placement",
         &[
             "operations/Op.yaml:6:11 [Op] [Tags] a map in a request must be inside a `json` parameter's schema (flattened maps are not supported)",
-            "operations/Op.yaml:12:13 [Op] [Items] items of a list in a request must be a scalar type or an enum (they are sent flattened, as `Name.1`, `Name.2`, ...), found object; use a `json` parameter for nested shapes",
-            "operations/Op.yaml:21:15 [Op] [Outer] items: a `json` type is only allowed as the type of a request parameter itself",
-            "operations/Op.yaml:26:11 [Op] [Raw] a `json` type cannot be used in a response; describe the value's shape instead",
+            "operations/Op.yaml:12:13 [Op] [Items] items of a list in a request must be a scalar type, an enum or an object (they are sent flattened, as `Name.1`, `Name.2.Field`, ...), found one_of; use a `json` parameter for other shapes",
+            "operations/Op.yaml:12:13 [Op] [Items] items: a one_of in a request must be inside a `json` parameter's schema (a flattened parameter cannot tell its shapes apart)",
+            "operations/Op.yaml:17:11 [Op] [Anything] `any` in a request must be inside a `json` parameter's schema (a flattened parameter needs a declared shape)",
+            "operations/Op.yaml:20:16 [Op] [Joined] `separator` must not be empty",
+            "operations/Op.yaml:24:16 [Op] [JoinedObjects] `separator` only applies to request lists of scalars or enums outside `json`",
+            "operations/Op.yaml:34:15 [Op] [Outer] items: a `json` type is only allowed as the type of a request parameter itself",
+            "operations/Op.yaml:43:20 [Op] [Login] field Password: `sensitive` applies to request values (sent, never shown); a response field cannot be one",
+            "operations/Op.yaml:46:16 [Op] [Listed] `separator` only applies to request lists of scalars or enums outside `json`",
+            "operations/Op.yaml:49:11 [Op] [Raw] a `json` type cannot be used in a response; describe the value's shape instead",
         ],
     );
 }
@@ -430,8 +435,7 @@ fn sensitive() {
         &[
             "operations/Op.yaml:7:16 [Op] [Password] `sensitive` must be true or false, found the quoted string `yes`",
             "operations/Op.yaml:10:5 [Op] [Key] `sensitive` has no value; expected true or false",
-            "operations/Op.yaml:18:11 [Op] [Secret] field Inner: unknown key `sensitive` in an object field (only request parameters have it, not response or object fields: it marks a value that is sent but never shown)",
-            "operations/Op.yaml:25:5 [Op] [Token] unknown key `sensitive` in a response field (only request parameters have it, not response or object fields: it marks a value that is sent but never shown)",
+            "operations/Op.yaml:25:5 [Op] [Token] unknown key `sensitive` in a response field (only request values have it, not responses: it marks a value that is sent but never shown)",
         ],
     );
 }

@@ -41,7 +41,7 @@ fn output_is_byte_identical_on_every_run_and_in_any_file_order() {
     assert_eq!(first, reversed);
 
     let names: Vec<&str> = first.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["mod.rs", "models.rs", "create_widget.rs", "describe_widgets.rs", "ping.rs"]);
+    assert_eq!(names, ["mod.rs", "models.rs", "create_widget.rs", "describe_widgets.rs", "ping.rs", "tag_widgets.rs"]);
 }
 
 #[test]
@@ -75,10 +75,10 @@ fn check_writes_nothing_and_names_each_stale_or_missing_file() {
 
     let outcome = job.run(Mode::Check).unwrap();
     let names: Vec<_> = outcome.changed.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect();
-    assert_eq!(names, ["mod.rs", "models.rs", "create_widget.rs", "describe_widgets.rs", "ping.rs"]);
+    assert_eq!(names, ["mod.rs", "models.rs", "create_widget.rs", "describe_widgets.rs", "ping.rs", "tag_widgets.rs"]);
     assert_eq!(fs::read_dir(out.path()).unwrap().count(), 0, "check mode must not write");
 
-    assert_eq!(job.run(Mode::Write).unwrap().changed.len(), 5);
+    assert_eq!(job.run(Mode::Write).unwrap().changed.len(), 6);
     assert!(job.run(Mode::Check).unwrap().is_clean());
 
     let ping = out.path().join("ping.rs");

@@ -153,6 +153,8 @@ fn type_text(scope: &Scope<'_>, ty: &Type) -> String {
         Shape::Int64 => "int64".to_owned(),
         Shape::Boolean => "boolean".to_owned(),
         Shape::Float => "float".to_owned(),
+        Shape::Float32 => "float32".to_owned(),
+        Shape::Any => "any".to_owned(),
         Shape::Named(name) | Shape::Model(name) => match scope.enter(&ty.shape).map(|(t, _)| &t.kind) {
             Some(NamedKind::Enum(_)) => format!("enum {name}"),
             Some(NamedKind::Object(_)) => format!("object {name}"),
@@ -304,12 +306,13 @@ mod tests {
         let text = emit(&api).remove(0).contents;
         assert!(text.contains("Kind::Scalar(&["), "{text}");
         assert!(text.contains("Kind::List(&["), "{text}");
-        // Sensitive are exactly the parameters marked so (CreateWidget's passwords) and the shared SecurityToken.
+        // Sensitive are exactly the parameters marked so (CreateWidget's passwords), the shared SecurityToken and
+        // TagWidgets' Login, whose object holds a password.
         let sensitive: Vec<&str> =
             api.operations.iter().flat_map(|op| &op.params).filter(|f| f.sensitive).map(|f| &*f.wire_name).collect();
-        assert_eq!(sensitive, ["Password", "OldPassword", "SecurityToken"]);
-        assert_eq!(text.matches("sensitive: true").count(), 3, "{text}");
-        for param in ["Password", "OldPassword", "SecurityToken"] {
+        assert_eq!(sensitive, ["Password", "OldPassword", "SecurityToken", "Login"]);
+        assert_eq!(text.matches("sensitive: true").count(), 4, "{text}");
+        for param in ["Password", "OldPassword", "SecurityToken", "Login"] {
             let at = text.find(&format!("wire: \"{param}\"")).expect(param);
             let rest = &text[at..];
             let end = rest.find("sensitive:").expect("every Param has `sensitive`");

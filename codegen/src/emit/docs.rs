@@ -75,8 +75,12 @@ pub(crate) fn field_doc(field: &Field, request: bool) -> String {
     if !rules.is_empty() {
         let _ = write!(doc, " Constraints: {}.", rules.join("; "));
     }
-    if let Shape::Json(_) = field.ty.shape {
-        doc.push_str(" Sent as one JSON-encoded string.");
+    match &field.ty.shape {
+        Shape::Json(_) => doc.push_str(" Sent as one JSON-encoded string."),
+        Shape::List { separator: Some(separator), .. } => {
+            let _ = write!(doc, " Sent as one parameter, the items joined by `{separator}`.");
+        }
+        _ => {}
     }
     if field.shared_common {
         let _ = write!(

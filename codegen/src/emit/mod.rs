@@ -283,8 +283,11 @@ fn models_file(ctx: &Ctx) -> TokenStream {
     let doc = docs::inner("Types that several operations share, defined once under `api-specs/models/`.");
     let scope = ctx.models_scope();
     let types = ctx.models.values().map(|t| types::named_type(&scope, t, ctx));
+    let rt = &ctx.rt;
+    let any = if model::uses_any([].iter(), ctx.models.values()) { quote!(use #rt::JsonValue;) } else { quote!() };
     quote! {
         #doc
+        #any
         #(#types)*
     }
 }
@@ -295,6 +298,12 @@ fn operation_file(op: &Operation, ctx: &Ctx) -> TokenStream {
     let types = op.types.values().map(|t| types::named_type(&scope, t, ctx));
     let used_models: Vec<Ident> = model::operation_models(op).iter().map(|m| ident(m)).collect();
     let models = if used_models.is_empty() { quote!() } else { quote!(pub use super::models::{#(#used_models),*};) };
+    let rt = &ctx.rt;
+    let any = if model::uses_any(op.params.iter().chain(&op.response), op.types.values()) {
+        quote!(use #rt::JsonValue;)
+    } else {
+        quote!()
+    };
     let request = request::emit(op, ctx);
     let response = response::emit(op, ctx);
     let errors = errors::operation_enum(op, ctx);
@@ -303,6 +312,7 @@ fn operation_file(op: &Operation, ctx: &Ctx) -> TokenStream {
     quote! {
         #doc
         #models
+        #any
         #request
         #paginated
         #response
@@ -334,6 +344,9 @@ pub(crate) fn rust_type(ty: &Type) -> TokenStream {
         Shape::Int64 => quote!(i64),
         Shape::Boolean => quote!(bool),
         Shape::Float => quote!(f64),
+        Shape::Float32 => quote!(f32),
+        // Imported into every module that uses it (`JsonValue` is the runtime's).
+        Shape::Any => quote!(JsonValue),
         // A model is in scope in every operation module that uses it (re-exported there) and in `models`.
         Shape::Named(name) | Shape::Model(name) => {
             let name = ident(name);

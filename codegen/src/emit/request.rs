@@ -4,7 +4,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::validate::{checks, has_checks, Addressing};
-use super::{docs, field_type, ident, op_type_names, rust_type, Ctx};
+use super::{docs, field_type, ident, op_type_names, rust_type, Ctx, Scope};
 use crate::model::{Field, Location, Method, Operation, Rule, Shape};
 
 pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
@@ -35,7 +35,14 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
             quote!(self.#name.as_ref())
         }
     });
-    let writes = op.params.iter().map(|f| write_param(f, ctx));
+    let writes = op.params.iter().map(|f| {
+        let location = match f.location {
+            Location::Query => quote!(#rt::Location::Query),
+            Location::Body => quote!(#rt::Location::Body),
+        };
+        let wire = &f.wire_name;
+        write_param(&ctx.scope(op), f, &quote!(#wire), &location, ctx)
+    });
     let action = &op.wire_name;
     let version = &ctx.version;
     let method = match op.method {
@@ -309,17 +316,31 @@ fn rule_check(rule: &Rule, v: &Ident, ctx: &Ctx) -> TokenStream {
     }
 }
 
-fn write_param(f: &Field, ctx: &Ctx) -> TokenStream {
-    let rt = &ctx.rt;
+/// Sets the parameter(s) of field `f` of `self` (a request, or an object sent flattened) under the name
+/// `name` (a `&str` expression) at `location` (an expression).
+pub(crate) fn write_param(
+    scope: &Scope<'_>,
+    f: &Field,
+    name_expr: &TokenStream,
+    location: &TokenStream,
+    ctx: &Ctx,
+) -> TokenStream {
     let name = ident(&f.rust_name);
-    let wire = &f.wire_name;
-    let location = match f.location {
-        Location::Query => quote!(#rt::Location::Query),
-        Location::Body => quote!(#rt::Location::Body),
-    };
+    let wire = name_expr;
+    let is_object =
+        |shape: &Shape| scope.enter(shape).is_some_and(|(t, _)| matches!(t.kind, crate::model::NamedKind::Object(_)));
     let put = match &f.ty.shape {
+        Shape::List { separator: Some(separator), .. } => {
+            quote!(params.put_joined(#location, #wire, value, #separator);)
+        }
+        Shape::List { items, .. } if is_object(&items.shape) => quote!(params.put_objects(#location, #wire, value);),
         Shape::List { .. } => quote!(params.put_list(#location, #wire, value);),
+        Shape::Json(inner) if matches!(inner.shape, Shape::Map { .. }) => {
+            let rt = &ctx.rt;
+            quote!(params.put_json(#location, #wire, &#rt::json::MapRef(value));)
+        }
         Shape::Json(_) => quote!(params.put_json(#location, #wire, value);),
+        shape if is_object(shape) => quote!(params.put_object(#location, #wire, value);),
         _ => quote!(params.put(#location, #wire, value);),
     };
     if f.required {

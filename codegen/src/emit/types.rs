@@ -185,7 +185,7 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
         _ => (quote!(#[derive(#rt::serde::Serialize)] #[serde(crate = #serde_crate)]), quote!()),
     };
     let check = if t.in_request && named_has_checks(scope, t) {
-        let f = named_check_fn(scope, &t.kind, ctx);
+        let f = named_check_fn(scope, &t.kind, t.flattened, ctx);
         quote!(impl #name { #f })
     } else {
         quote!()
@@ -193,17 +193,60 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
     // A type also met in requests has the request's field shapes (an optional list is an `Option`).
     let decode = if t.in_response { decode_struct(&name, fields, !t.in_request, ctx) } else { quote!() };
     let server = server_deserialize(t, ctx);
+    let flat = if t.flattened {
+        let location = quote!(location);
+        let writes = fields.iter().map(|f| {
+            let wire = &f.wire_name;
+            super::request::write_param(scope, f, &quote!(&#rt::flat_name(prefix, #wire)), &location, ctx)
+        });
+        quote! {
+            impl #rt::FlatObject for #name {
+                fn write_flat(&self, params: &mut #rt::Params, location: #rt::Location, prefix: &str) {
+                    #(#writes)*
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    // A secret field is printed as `***` (and `None` as `None`, so whether it is set still shows).
+    let (debug_derive, debug_impl) = if fields.iter().any(|f| f.sensitive) {
+        let shown = fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            let wire = &f.rust_name;
+            match (f.sensitive, super::is_optional(f, !t.in_request)) {
+                (false, _) => quote!(.field(#wire, &self.#field)),
+                (true, false) => quote!(.field(#wire, &#rt::Redacted)),
+                (true, true) => quote!(.field(#wire, &self.#field.as_ref().map(|_| #rt::Redacted))),
+            }
+        });
+        let shown_name = t.name.as_str();
+        (
+            quote!(#[derive(Clone, PartialEq)]),
+            quote! {
+                impl std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.debug_struct(#shown_name) #(#shown)* .finish()
+                    }
+                }
+            },
+        )
+    } else {
+        (quote!(#[derive(Clone, Debug, PartialEq)]), quote!())
+    };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #debug_derive
         #serde
         #server
         #non_exhaustive
         pub struct #name {
             #(#body)*
         }
+        #debug_impl
         #check
         #decode
+        #flat
     }
 }
 
@@ -272,7 +315,7 @@ fn one_of(scope: &Scope<'_>, t: &NamedType, variants: &[Variant], ctx: &Ctx) -> 
         quote!()
     };
     let check = if t.in_request && named_has_checks(scope, t) {
-        let f = named_check_fn(scope, &t.kind, ctx);
+        let f = named_check_fn(scope, &t.kind, t.flattened, ctx);
         quote!(impl #name { #f })
     } else {
         quote!()

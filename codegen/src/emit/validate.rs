@@ -142,6 +142,8 @@ pub(crate) fn number(shape: &Shape, s: &Scalar) -> Literal {
         (Shape::Int64, Scalar::Int(i)) => Literal::i64_suffixed(*i),
         (Shape::Float, Scalar::Int(i)) => Literal::f64_suffixed(*i as f64),
         (Shape::Float, Scalar::Float(f)) => Literal::f64_suffixed(*f),
+        (Shape::Float32, Scalar::Int(i)) => Literal::f32_suffixed(*i as f32),
+        (Shape::Float32, Scalar::Float(f)) => Literal::f32_suffixed(*f as f32),
         (_, Scalar::Int(i)) => Literal::i64_suffixed(*i),
         (_, Scalar::Float(f)) => Literal::f64_suffixed(*f),
         (_, other) => Literal::string(&super::docs::scalar_text(other)),
@@ -149,20 +151,24 @@ pub(crate) fn number(shape: &Shape, s: &Scalar) -> Literal {
 }
 
 /// `fn check(&self, v)` for a request object or one_of: the checks of its fields or variants.
-pub(crate) fn named_check_fn(scope: &Scope<'_>, kind: &NamedKind, ctx: &Ctx) -> TokenStream {
+pub(crate) fn named_check_fn(scope: &Scope<'_>, kind: &NamedKind, flattened: bool, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     // Fields are read through `self`, so no name of the spec's can clash with the validator's.
     let v = &format_ident!("v");
+    // Lists inside an object sent flattened are addressed as on the wire (`Tag.1.Values.2`).
+    let addressing = if flattened { Addressing::Flattened } else { Addressing::Json };
     let body = match kind {
         NamedKind::Object(fields) => {
             let per_field = fields.iter().filter(|f| has_checks(scope, &f.ty)).map(|f| {
                 let name = ident(&f.rust_name);
                 let wire = &f.wire_name;
-                let inner = checks(scope, &f.ty, &quote!(value), Addressing::Json, v);
+                let inner = checks(scope, &f.ty, &quote!(value), addressing, v);
+                // A secret's violations name it but never carry its value.
+                let enter = if f.sensitive { quote!(enter_sensitive) } else { quote!(enter) };
                 if f.required {
-                    quote! { #v.enter(#wire); let value = &self.#name; #inner #v.leave(); }
+                    quote! { #v.#enter(#wire); let value = &self.#name; #inner #v.leave(); }
                 } else {
-                    quote! { if let Some(value) = &self.#name { #v.enter(#wire); #inner #v.leave(); } }
+                    quote! { if let Some(value) = &self.#name { #v.#enter(#wire); #inner #v.leave(); } }
                 }
             });
             quote!(#(#per_field)*)

@@ -46,19 +46,19 @@ pub struct CancelImportRequest {
     ///
     /// Wire name: `ResourceGroupId` (optional).
     pub resource_group_id: Option<String>,
-    /// Owner account ID.
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     pub owner_id: Option<i64>,
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     pub owner_account: Option<String>,
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     pub resource_owner_id: Option<i64>,
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     pub resource_owner_account: Option<String>,
@@ -106,7 +106,7 @@ impl CancelImportRequestBuilder {
         self.resource_group_id = Some(value.into());
         self
     }
-    /// Owner account ID.
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     #[inline]
@@ -114,7 +114,7 @@ impl CancelImportRequestBuilder {
         self.owner_id = Some(value);
         self
     }
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     #[inline]
@@ -122,7 +122,7 @@ impl CancelImportRequestBuilder {
         self.owner_account = Some(value.into());
         self
     }
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     #[inline]
@@ -130,7 +130,7 @@ impl CancelImportRequestBuilder {
         self.resource_owner_id = Some(value);
         self
     }
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     #[inline]

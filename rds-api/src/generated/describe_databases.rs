@@ -36,19 +36,19 @@ pub struct DescribeDatabasesRequest {
     ///
     /// Wire name: `PageSize` (optional). Constraints: at least 1; at most 1000.
     pub page_size: Option<i32>,
-    /// Owner account ID.
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     pub owner_id: Option<i64>,
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     pub owner_account: Option<String>,
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     pub resource_owner_id: Option<i64>,
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     pub resource_owner_account: Option<String>,
@@ -114,7 +114,7 @@ impl DescribeDatabasesRequestBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Owner account ID.
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     #[inline]
@@ -122,7 +122,7 @@ impl DescribeDatabasesRequestBuilder {
         self.owner_id = Some(value);
         self
     }
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     #[inline]
@@ -130,7 +130,7 @@ impl DescribeDatabasesRequestBuilder {
         self.owner_account = Some(value.into());
         self
     }
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     #[inline]
@@ -138,7 +138,7 @@ impl DescribeDatabasesRequestBuilder {
         self.resource_owner_id = Some(value);
         self
     }
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     #[inline]

@@ -137,19 +137,19 @@ pub struct DescribeDbInstancesRequest {
     ///
     /// Wire name: `MaxResults` (optional). Constraints: at least 1; at most 100.
     pub max_results: Option<i32>,
-    /// Owner account ID.
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     pub owner_id: Option<i64>,
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     pub owner_account: Option<String>,
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     pub resource_owner_id: Option<i64>,
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     pub resource_owner_account: Option<String>,
@@ -431,7 +431,7 @@ impl DescribeDbInstancesRequestBuilder {
         self.max_results = Some(value);
         self
     }
-    /// Owner account ID.
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     #[inline]
@@ -439,7 +439,7 @@ impl DescribeDbInstancesRequestBuilder {
         self.owner_id = Some(value);
         self
     }
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     #[inline]
@@ -447,7 +447,7 @@ impl DescribeDbInstancesRequestBuilder {
         self.owner_account = Some(value.into());
         self
     }
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     #[inline]
@@ -455,7 +455,7 @@ impl DescribeDbInstancesRequestBuilder {
         self.resource_owner_id = Some(value);
         self
     }
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     #[inline]

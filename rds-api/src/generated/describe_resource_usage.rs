@@ -24,19 +24,19 @@ pub struct DescribeResourceUsageRequest {
     ///
     /// Wire name: `ResourceGroupId` (optional).
     pub resource_group_id: Option<String>,
-    /// Owner account ID.
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     pub owner_id: Option<i64>,
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     pub owner_account: Option<String>,
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     pub resource_owner_id: Option<i64>,
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     pub resource_owner_account: Option<String>,
@@ -75,7 +75,7 @@ impl DescribeResourceUsageRequestBuilder {
         self.resource_group_id = Some(value.into());
         self
     }
-    /// Owner account ID.
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     #[inline]
@@ -83,7 +83,7 @@ impl DescribeResourceUsageRequestBuilder {
         self.owner_id = Some(value);
         self
     }
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     #[inline]
@@ -91,7 +91,7 @@ impl DescribeResourceUsageRequestBuilder {
         self.owner_account = Some(value.into());
         self
     }
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     #[inline]
@@ -99,7 +99,7 @@ impl DescribeResourceUsageRequestBuilder {
         self.resource_owner_id = Some(value);
         self
     }
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     #[inline]

@@ -42,19 +42,19 @@ pub struct ImportDatabaseBetweenInstancesRequest {
     ///
     /// Wire name: `DBInfo` (required). Sent as one JSON-encoded string. Example: `{"DBNames":{"srcdb":"destdb","srcdb2":"destdb2"}}`.
     pub db_info: DbInfo,
-    /// Owner account ID (caller parameter of every RDS operation).
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     pub owner_id: Option<i64>,
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     pub owner_account: Option<String>,
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     pub resource_owner_id: Option<i64>,
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     pub resource_owner_account: Option<String>,
@@ -102,7 +102,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
         self.db_info = Some(value);
         self
     }
-    /// Owner account ID (caller parameter of every RDS operation).
+    /// ID of the account that owns the resources.
     ///
     /// Wire name: `OwnerId` (optional).
     #[inline]
@@ -110,7 +110,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
         self.owner_id = Some(value);
         self
     }
-    /// Owner account name.
+    /// Name of the account that owns the resources.
     ///
     /// Wire name: `OwnerAccount` (optional).
     #[inline]
@@ -118,7 +118,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
         self.owner_account = Some(value.into());
         self
     }
-    /// Resource owner account ID.
+    /// ID of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerId` (optional).
     #[inline]
@@ -126,7 +126,7 @@ impl ImportDatabaseBetweenInstancesRequestBuilder {
         self.resource_owner_id = Some(value);
         self
     }
-    /// Resource owner account name.
+    /// Name of the account that owns the resource, when calling on its behalf.
     ///
     /// Wire name: `ResourceOwnerAccount` (optional).
     #[inline]

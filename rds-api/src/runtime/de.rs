@@ -794,6 +794,28 @@ impl Decode for f64 {
     }
 }
 
+impl Decode for f32 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let start = r.pos;
+        float(r, false).map(present).and_then(|value| narrow(r, start, value))
+    }
+
+    fn decode_optional(r: &mut Reader<'_>) -> Result<Option<Self>, DecodeError> {
+        let start = r.pos;
+        float(r, true)?.map(|value| narrow(r, start, value)).transpose()
+    }
+}
+
+/// `value` as an `f32` (rounded to the nearest), unless it is beyond `f32`'s range.
+fn narrow(r: &Reader<'_>, start: usize, value: f64) -> Result<f32, DecodeError> {
+    let narrowed = value as f32;
+    if narrowed.is_finite() {
+        Ok(narrowed)
+    } else {
+        Err(r.data_at(start, format!("{value} is out of range for f32")))
+    }
+}
+
 impl Decode for bool {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         boolean(r, false).map(present)
@@ -820,6 +842,34 @@ impl<T: Decode> Decode for Option<T> {
 impl<T: Decode> Decode for Vec<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         r.list()
+    }
+}
+
+/// A map (`type: map`): an object's entries in the order sent; `null` or an empty string is an empty map.
+impl<T: Decode> Decode for Vec<(String, T)> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let mut entries = Vec::new();
+        match r.peek() {
+            Some(b'"') if r.blank_string() => {}
+            Some(b'{' | b'n') => r.object(&mut |r, key| {
+                entries.push((key.to_owned(), T::decode(r)?));
+                Ok(())
+            })?,
+            _ => return Err(r.mismatch("an object (a map), null, or an empty string")),
+        }
+        Ok(entries)
+    }
+}
+
+/// Any value (`type: any`), kept as it was sent.
+impl Decode for serde_json::Value {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.skip_whitespace();
+        let start = r.pos;
+        r.skip()?;
+        // The text was just read as one JSON value, so serde_json reads it too; it still reports, not panics.
+        serde_json::from_slice(&r.input[start..r.pos])
+            .map_err(|e| r.data_at(start, format!("a JSON value that could not be kept: {e}")))
     }
 }
 

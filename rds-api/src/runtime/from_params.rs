@@ -19,6 +19,13 @@ pub trait FromParams: Sized {
     fn from_params(params: &BTreeMap<String, String>) -> Result<Self, ValidationError>;
 }
 
+/// A generated object that the server reads back from flattened parameters (`Tag.1.Key`).
+pub trait FromFlat: Sized {
+    /// Reads the fields named `prefix.Field`; `None` after recording why when a field is missing or of the
+    /// wrong type.
+    fn read_flat(reader: &mut ParamReader<'_>, prefix: &str) -> Option<Self>;
+}
+
 /// Reads typed values out of wire parameters, recording a [`Rule::Format`] violation for each value that is
 /// not of its declared type. Generated `from_params` bodies call it once per parameter.
 #[derive(Debug)]
@@ -96,6 +103,67 @@ impl<'a> ParamReader<'a> {
             }
         }
         Some(items)
+    }
+
+    /// A list sent as one parameter, its items joined by `separator` (`a,b,c`), each decoded by `decode`.
+    pub fn joined<T>(
+        &mut self,
+        name: &str,
+        what: &str,
+        separator: &str,
+        decode: impl Fn(&str) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let text = self.params.get(name)?.clone();
+        let mut items = Vec::new();
+        for item in text.split(separator) {
+            match decode(item) {
+                Some(value) => items.push(value),
+                None => self.fail(name, what, item),
+            }
+        }
+        Some(items)
+    }
+
+    /// An object sent flattened (`Name.Field`); `None` when none of its fields is present.
+    pub fn object<T: FromFlat>(&mut self, name: &str) -> Option<T> {
+        let prefix = format!("{name}.");
+        let present = self.params.range(prefix.clone()..).next().is_some_and(|(key, _)| key.starts_with(&prefix));
+        if !present {
+            return None;
+        }
+        T::read_flat(self, name)
+    }
+
+    /// A list of objects sent flattened (`Name.1.Field`, `Name.2.Field`), in index order; `None` when no item
+    /// is present.
+    pub fn objects<T: FromFlat>(&mut self, name: &str) -> Option<Vec<T>> {
+        let prefix = format!("{name}.");
+        let indices: std::collections::BTreeSet<u64> = self
+            .params
+            .range(prefix.clone()..)
+            .take_while(|(key, _)| key.starts_with(&prefix))
+            .filter_map(|(key, _)| key[prefix.len()..].split_once('.')?.0.parse().ok())
+            .collect();
+        if indices.is_empty() {
+            return None;
+        }
+        let mut items = Vec::with_capacity(indices.len());
+        for index in indices {
+            if let Some(item) = T::read_flat(self, &format!("{name}.{index}")) {
+                items.push(item);
+            }
+        }
+        Some(items)
+    }
+
+    /// `value`, or a [`Rule::Required`] violation of `name` when it is absent.
+    pub fn require<T>(&mut self, value: Option<T>, name: &str) -> Option<T> {
+        if value.is_none() {
+            self.validator.enter(name);
+            self.validator.violation(Rule::Required, None);
+            self.validator.leave();
+        }
+        value
     }
 
     /// `name` as JSON text decoded into `T`.

@@ -69,6 +69,25 @@ where
     deserialize_ordered_map(deserializer).map(Some)
 }
 
+/// A map (`[(key, value), …]`) that serializes as a JSON object, in the caller's order: the value of a `json`
+/// parameter whose schema is a map itself.
+pub struct MapRef<'a, V>(pub &'a [(String, V)]);
+
+impl<V: Serialize> Serialize for MapRef<'_, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ordered_map(self.0, s)
+    }
+}
+
+/// A JSON object read into `[(key, value), …]` in the order written: the server side of [`MapRef`].
+pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_ordered_map(deserializer).map(OrderedMap)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Serialize;

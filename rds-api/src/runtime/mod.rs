@@ -27,8 +27,11 @@ mod paginate;
 mod params;
 mod validate;
 
-pub use from_params::{parse_bool, FromParams, ParamReader};
+pub use from_params::{parse_bool, FromFlat, FromParams, ParamReader};
 pub use operation::{ErrorCode, Location, Method, Operation};
 pub use paginate::{next_page_number, NextPage, Paginated};
-pub use params::{ParamValue, Params};
+pub use params::{flat_name, FlatObject, ParamValue, Params};
+
+/// Any JSON value: the type of values whose shape the service does not declare (`type: any` in the specs).
+pub type JsonValue = serde_json::Value;
 pub use validate::{Redacted, Rule, ValidationError, Validator, Violation};

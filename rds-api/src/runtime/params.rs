@@ -73,6 +73,40 @@ impl Params {
         }
     }
 
+    /// Sets `name` to the wire texts of `values` joined by `separator` (`a,b,c`); nothing when `values` is
+    /// empty.
+    pub fn put_joined<V: ParamValue>(&mut self, location: Location, name: &str, values: &[V], separator: &str) {
+        if values.is_empty() {
+            return;
+        }
+        let name_start = self.begin(name);
+        let value_start = self.text.len();
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                self.text.push_str(separator);
+            }
+            value.write_param(&mut self.text);
+        }
+        self.end(location, name_start, value_start);
+    }
+
+    /// Sets the fields of an object sent flattened: `Name.Field`, `Name.Field.1`, `Name.Inner.Field`.
+    pub fn put_object<V: FlatObject>(&mut self, location: Location, name: &str, value: &V) {
+        value.write_flat(self, location, name);
+    }
+
+    /// Sets a list of objects sent flattened: `Name.1.Field`, `Name.2.Field`, … (1-based, in order).
+    pub fn put_objects<V: FlatObject>(&mut self, location: Location, name: &str, values: &[V]) {
+        let mut prefix = String::with_capacity(name.len() + 4);
+        for (index, value) in values.iter().enumerate() {
+            prefix.clear();
+            prefix.push_str(name);
+            prefix.push('.');
+            write_display(&mut prefix, index + 1);
+            value.write_flat(self, location, &prefix);
+        }
+    }
+
     /// Sets `name` to the compact JSON text of `value`, e.g. `{"DBNames":["a","b"]}`.
     ///
     /// # Panics
@@ -239,12 +273,96 @@ impl ParamValue for bool {
 
 impl ParamValue for f64 {
     fn to_param(&self) -> String {
-        self.to_string()
+        let mut out = String::new();
+        self.write_param(&mut out);
+        out
     }
 
     fn write_param(&self, out: &mut String) {
-        write_display(out, self);
+        use fmt::Write as _;
+        // `{:e}` gives the shortest digits that read back as the same number.
+        let mut scientific = String::new();
+        let _ = write!(scientific, "{self:e}");
+        write_float(out, &scientific);
     }
+}
+
+impl ParamValue for f32 {
+    fn to_param(&self) -> String {
+        let mut out = String::new();
+        self.write_param(&mut out);
+        out
+    }
+
+    fn write_param(&self, out: &mut String) {
+        use fmt::Write as _;
+        let mut scientific = String::new();
+        let _ = write!(scientific, "{self:e}");
+        write_float(out, &scientific);
+    }
+}
+
+/// Lays out a float given as Rust's shortest scientific text (`-1.5e-7`) the way Alibaba's SDKs send it
+/// (Python's `repr`, which Java's `toString` matches in the common range): a fraction always shows
+/// (`1.0`), plain notation for exponents from -4 to 15 (`0.0001`, `1234.5`), scientific with a sign and two
+/// digits or more outside it (`1e-05`, `1e+16`, `1.5e+300`). Infinities and NaN as Python spells them.
+fn write_float(out: &mut String, scientific: &str) {
+    let (negative, unsigned) = match scientific.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, scientific),
+    };
+    if negative {
+        out.push('-');
+    }
+    let Some((mantissa, exponent)) = unsigned.split_once('e') else {
+        // `inf` or `NaN`.
+        out.push_str(if unsigned == "inf" { "inf" } else { "nan" });
+        return;
+    };
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if (-4..16).contains(&exponent) {
+        if exponent < 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-exponent - 1) as usize));
+            out.push_str(&digits);
+        } else {
+            let point = exponent as usize + 1;
+            if digits.len() <= point {
+                out.push_str(&digits);
+                out.extend(std::iter::repeat_n('0', point - digits.len()));
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..point]);
+                out.push('.');
+                out.push_str(&digits[point..]);
+            }
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        use fmt::Write as _;
+        let _ = write!(out, "e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.abs());
+    }
+}
+
+/// A generated object sent as flattened parameters (`Tag.1.Key`), not as JSON text.
+pub trait FlatObject {
+    /// Sets one parameter per present field, each named `prefix.Field` (lists and objects inside nest
+    /// further: `prefix.Field.1`, `prefix.Field.Inner`).
+    fn write_flat(&self, params: &mut Params, location: Location, prefix: &str);
+}
+
+/// `prefix.field`, the name of a field of a flattened object.
+pub fn flat_name(prefix: &str, field: &str) -> String {
+    let mut name = String::with_capacity(prefix.len() + 1 + field.len());
+    name.push_str(prefix);
+    name.push('.');
+    name.push_str(field);
+    name
 }
 
 impl<T: ParamValue + ?Sized> ParamValue for &T {
@@ -288,9 +406,40 @@ mod tests {
         assert_eq!(q["T"], "true");
         assert_eq!(q["F"], "false");
         assert_eq!(q["Float"], "1.5");
-        assert_eq!(q["Whole"], "2");
+        // As Alibaba's SDKs send it (Python's repr): a whole number keeps its fraction.
+        assert_eq!(q["Whole"], "2.0");
         assert_eq!(q["Ref"], "5");
         assert!(p.body().is_empty());
+    }
+
+    #[test]
+    fn floats_are_laid_out_as_the_official_sdks_send_them() {
+        // Each expected text is what Python's `str(float)` prints (the Tea SDK sends it so).
+        for (value, sent) in [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (-2.5, "-2.5"),
+            (123456.789, "123456.789"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (0.000123, "0.000123"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (1.5e300, "1.5e+300"),
+            (5e-324, "5e-324"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(value.to_param(), sent, "{value:?}");
+        }
+        assert_eq!(f64::NAN.to_param(), "nan");
+        // f32: the shortest digits of the f32 itself, not of its f64 widening (0.1f32 is 0.100000001…).
+        assert_eq!(0.1f32.to_param(), "0.1");
+        assert_eq!(3.0f32.to_param(), "3.0");
+        assert_eq!(1e20f32.to_param(), "1e+20");
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod create_widget;
 pub mod describe_widgets;
 /// Ping: Answers with a request id; takes no parameters.
 pub mod ping;
+/// TagWidgets: Tags widgets and reports their labels.
+pub mod tag_widgets;
 pub use create_widget::{
     CreateWidgetRequest, CreateWidgetRequestBuilder, CreateWidgetResponse,
     CreateWidgetError,
@@ -19,6 +21,9 @@ pub use describe_widgets::{
     DescribeWidgetsError,
 };
 pub use ping::{PingRequest, PingRequestBuilder, PingResponse, PingError};
+pub use tag_widgets::{
+    TagWidgetsRequest, TagWidgetsRequestBuilder, TagWidgetsResponse, TagWidgetsError,
+};
 /// API version sent as `Version` with every request.
 pub const API_VERSION: &str = "2020-01-01";
 /// Product code of the service.
@@ -26,7 +31,7 @@ pub const PRODUCT: &str = "Widgets";
 /// Endpoint used when none is configured.
 pub const DEFAULT_ENDPOINT: &str = "https://widgets.example.com";
 /// The wire name (`Action`) of every operation, sorted.
-pub const ACTIONS: &[&str] = &["CreateWidget", "DescribeWidgets", "Ping"];
+pub const ACTIONS: &[&str] = &["CreateWidget", "DescribeWidgets", "Ping", "TagWidgets"];
 /// Error codes any operation of the service may return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommonError {
