@@ -158,7 +158,7 @@ impl Ctx {
 /// Emits every file for `api`, in a fixed order.
 pub fn emit(api: &Api, settings: &Settings) -> Vec<GeneratedFile> {
     let ctx = Ctx::new(api, settings);
-    let mut files = vec![GeneratedFile { name: "mod.rs".to_owned(), contents: format_file(module_root(api)) }];
+    let mut files = vec![GeneratedFile { name: "mod.rs".to_owned(), contents: format_file(module_root(api, &ctx)) }];
     if !api.models.is_empty() {
         files.push(GeneratedFile { name: "models.rs".to_owned(), contents: format_file(models_file(&ctx)) });
     }
@@ -227,7 +227,7 @@ fn inline_functions(file: &mut syn::File) {
     }
 }
 
-fn module_root(api: &Api) -> TokenStream {
+fn module_root(api: &Api, ctx: &Ctx) -> TokenStream {
     let service = &api.service;
     let mut doc = format!("Operations of the {} API, version {}.", service.name, service.version);
     if let Some(d) = &service.description {
@@ -260,6 +260,24 @@ fn module_root(api: &Api) -> TokenStream {
     let product = &service.product;
     let endpoint = &service.endpoint;
     let actions = api.operations.iter().map(|op| &op.wire_name);
+    // The server side of every operation in one table, so that a stand-in of the service decodes and checks
+    // any action it is sent (not only those it emulates) with the generated code.
+    let server = match ctx.server_cfg() {
+        Some(cfg) => {
+            let rt = &ctx.rt;
+            let entries = api.operations.iter().map(|op| {
+                let [request, ..] = op_type_names(op);
+                quote!(#rt::ServerOperation::of::<#request>())
+            });
+            quote! {
+                /// The server side of every operation, sorted by action: decodes and validates a request from its
+                /// wire parameters and writes it back.
+                #cfg
+                pub const SERVER_OPERATIONS: &[#rt::ServerOperation] = &[#(#entries),*];
+            }
+        }
+        None => quote!(),
+    };
     quote! {
         #doc
         #models
@@ -274,6 +292,8 @@ fn module_root(api: &Api) -> TokenStream {
         pub const DEFAULT_ENDPOINT: &str = #endpoint;
         /// The wire name (`Action`) of every operation, sorted.
         pub const ACTIONS: &[&str] = &[#(#actions),*];
+
+        #server
 
         #common
     }

@@ -57,6 +57,17 @@ pub const ACTIONS: &[&str] = &[
     "DescribeResourceUsage",
     "ImportDatabaseBetweenInstances",
 ];
+/// The server side of every operation, sorted by action: decodes and validates a request from its
+/// wire parameters and writes it back.
+#[cfg(feature = "server")]
+pub const SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
+    ::rds_api::runtime::ServerOperation::of::<CancelImportRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceAttributeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDatabasesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeResourceUsageRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ImportDatabaseBetweenInstancesRequest>(),
+];
 /// Error codes any operation of the service may return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommonError {

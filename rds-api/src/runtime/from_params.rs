@@ -19,6 +19,51 @@ pub trait FromParams: Sized {
     fn from_params(params: &BTreeMap<String, String>) -> Result<Self, ValidationError>;
 }
 
+/// The server side of one operation, type-erased so that one table holds every operation
+/// (`rds_api::generated::SERVER_OPERATIONS`, built with the `server` feature).
+#[derive(Clone, Copy)]
+pub struct ServerOperation {
+    /// The operation's wire name (`Action`).
+    pub action: &'static str,
+    /// Whether the operation may be re-sent (its spec's `idempotent`).
+    pub idempotent: bool,
+    reencode: fn(&BTreeMap<String, String>) -> Result<super::Params, ValidationError>,
+}
+
+impl ServerOperation {
+    /// The entry of the generated request type `T`.
+    pub const fn of<T: FromParams + super::Operation>() -> Self {
+        ServerOperation { action: T::ACTION, idempotent: T::IDEMPOTENT, reencode: reencode::<T> }
+    }
+
+    /// Decodes and validates a request from its wire parameters (query and body together), as the generated
+    /// `FromParams` does, and writes it back as the client would send it: every parameter the operation
+    /// knows, in its declared placement. Parameters the operation does not declare are not in the result.
+    pub fn reencode(&self, params: &BTreeMap<String, String>) -> Result<super::Params, ValidationError> {
+        (self.reencode)(params)
+    }
+
+    /// Decodes and validates a request from its wire parameters, reporting every problem at once.
+    pub fn validate(&self, params: &BTreeMap<String, String>) -> Result<(), ValidationError> {
+        self.reencode(params).map(drop)
+    }
+}
+
+impl std::fmt::Debug for ServerOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerOperation").field("action", &self.action).finish_non_exhaustive()
+    }
+}
+
+fn reencode<T: FromParams + super::Operation>(
+    params: &BTreeMap<String, String>,
+) -> Result<super::Params, ValidationError> {
+    let request = T::from_params(params)?;
+    let mut out = super::Params::new();
+    request.write_params(&mut out);
+    Ok(out)
+}
+
 /// A generated object that the server reads back from flattened parameters (`Tag.1.Key`).
 pub trait FromFlat: Sized {
     /// Reads the fields named `prefix.Field`; `None` after recording why when a field is missing or of the

@@ -27,7 +27,7 @@ mod paginate;
 mod params;
 mod validate;
 
-pub use from_params::{parse_bool, FromFlat, FromParams, ParamReader};
+pub use from_params::{parse_bool, FromFlat, FromParams, ParamReader, ServerOperation};
 pub use operation::{ErrorCode, Location, Method, Operation};
 pub use paginate::{next_page_number, NextPage, Paginated};
 pub use params::{flat_name, FlatObject, ParamValue, Params};

@@ -18,6 +18,12 @@ pub const PRODUCT: &str = "Edges";
 pub const DEFAULT_ENDPOINT: &str = "https://edges.example.com";
 /// The wire name (`Action`) of every operation, sorted.
 pub const ACTIONS: &[&str] = &["Echo", "Names"];
+/// The server side of every operation, sorted by action: decodes and validates a request from its
+/// wire parameters and writes it back.
+pub const SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
+    ::rds_api::runtime::ServerOperation::of::<EchoRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<NamesRequest>(),
+];
 /// Error codes any operation of the service may return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommonError {}

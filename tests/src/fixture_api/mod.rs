@@ -32,6 +32,14 @@ pub const PRODUCT: &str = "Widgets";
 pub const DEFAULT_ENDPOINT: &str = "https://widgets.example.com";
 /// The wire name (`Action`) of every operation, sorted.
 pub const ACTIONS: &[&str] = &["CreateWidget", "DescribeWidgets", "Ping", "TagWidgets"];
+/// The server side of every operation, sorted by action: decodes and validates a request from its
+/// wire parameters and writes it back.
+pub const SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
+    ::rds_api::runtime::ServerOperation::of::<CreateWidgetRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeWidgetsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<PingRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<TagWidgetsRequest>(),
+];
 /// Error codes any operation of the service may return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommonError {
