@@ -64,6 +64,11 @@ else
     printf '%s\n' "$want_stamp" >"$stamp"
 fi
 
+# --- Wire differential: every operation, as the official SDK would send it and as rds-api does -----
+say "wire differential against the official Tea SDK (every operation of api-specs/)"
+cargo run --quiet --locked -p integration-tests --example wire_differential -- --python "$venv/bin/python" ||
+    die "rds-api and the official SDK put different parameters on the wire (see DIFFERENCE lines above)"
+
 # --- Emulator ------------------------------------------------------------------------------------
 say "building rds-emulator"
 cargo build -p rds-emulator --quiet

@@ -20,7 +20,7 @@ pub trait FromParams: Sized {
 }
 
 /// The server side of one operation, type-erased so that one table holds every operation
-/// (`rds_api::generated::SERVER_OPERATIONS`, built with the `server` feature).
+/// (`rds_api::operations::SERVER_OPERATIONS`, built with the `server` feature).
 #[derive(Clone, Copy)]
 pub struct ServerOperation {
     /// The operation's wire name (`Action`).
