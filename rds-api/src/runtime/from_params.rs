@@ -28,12 +28,24 @@ pub struct ServerOperation {
     /// Whether the operation may be re-sent (its spec's `idempotent`).
     pub idempotent: bool,
     reencode: fn(&BTreeMap<String, String>) -> Result<super::Params, ValidationError>,
+    decode_response: fn(&[u8]) -> Result<(), super::de::DecodeError>,
 }
 
 impl ServerOperation {
     /// The entry of the generated request type `T`.
     pub const fn of<T: FromParams + super::Operation>() -> Self {
-        ServerOperation { action: T::ACTION, idempotent: T::IDEMPOTENT, reencode: reencode::<T> }
+        ServerOperation {
+            action: T::ACTION,
+            idempotent: T::IDEMPOTENT,
+            reencode: reencode::<T>,
+            decode_response: decode_response::<T>,
+        }
+    }
+
+    /// Decodes `body` as the operation's generated response type (as the client does with an answer),
+    /// discarding the value: whether an answer of this shape is understood.
+    pub fn decode_response(&self, body: &[u8]) -> Result<(), super::de::DecodeError> {
+        (self.decode_response)(body)
     }
 
     /// Decodes and validates a request from its wire parameters (query and body together), as the generated
@@ -53,6 +65,10 @@ impl std::fmt::Debug for ServerOperation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerOperation").field("action", &self.action).finish_non_exhaustive()
     }
+}
+
+fn decode_response<T: super::Operation>(body: &[u8]) -> Result<(), super::de::DecodeError> {
+    super::de::from_slice::<T::Response>(body).map(drop)
 }
 
 fn reencode<T: FromParams + super::Operation>(
