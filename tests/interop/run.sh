@@ -5,8 +5,11 @@
 #   bash tests/interop/run.sh
 #
 # 1. makes (or reuses) a virtualenv under the cargo target directory with the pinned official SDKs,
-# 2. builds rds-emulator and starts it on a free loopback port,
-# 3. runs check_official_sdk.py against it and exits with its status.
+# 2. runs the wire differential: for every operation of api-specs/, random requests put on the wire by the
+#    official Tea SDK (sdk_wire.py, which never sends) and by rds-api must be equal
+#    (tests/examples/wire_differential.rs),
+# 3. builds rds-emulator and starts it on a free loopback port,
+# 4. runs check_official_sdk.py against it and exits with its status.
 # The emulator is killed on every exit path. See tests/interop/README.md.
 set -euo pipefail
 
