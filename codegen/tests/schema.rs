@@ -74,6 +74,27 @@ fn the_service_schema_has_the_parsers_keys() {
     let root = schema("service.schema.json");
     assert_matches("service.yaml", &root, &parse::SERVICE_KEYS);
     assert_matches("an error", &root["definitions"]["error"], &parse::ERROR_KEYS);
+    let group = &root["definitions"]["parameter_group"];
+    assert_matches("a parameter group", group, &parse::PARAMETER_GROUP_KEYS);
+    assert_eq!(root["properties"]["parameter_groups"]["items"]["$ref"], "#/definitions/parameter_group");
+    assert_eq!(group["properties"]["parameters"]["items"]["$ref"], "#/definitions/parameter");
+}
+
+/// A parameter group's parameters are written as an operation's: the service schema carries copies of the
+/// operation schema's definitions (each schema is self-contained), which must not drift apart.
+#[test]
+fn the_service_schemas_parameters_are_the_operation_schemas() {
+    let service = schema("service.schema.json");
+    let operation = schema("operation.schema.json");
+    let copies = service["definitions"].as_object().expect("definitions");
+    for name in ["parameter", "object_field", "type", "variant", "enum_value", "key_type", "key_separator"] {
+        assert!(copies.contains_key(name), "service.schema.json lacks the definition {name}");
+    }
+    for (name, copy) in copies {
+        if let Some(original) = operation["definitions"].get(name) {
+            assert_eq!(copy, original, "definition {name} differs between the two schemas");
+        }
+    }
 }
 
 #[test]
