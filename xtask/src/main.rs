@@ -1,24 +1,33 @@
 //! Workspace automation. `cargo xtask codegen` regenerates the code of every spec directory;
 //! `cargo xtask codegen --check` writes nothing and fails when committed code is stale.
+//! `cargo xtask import` writes the specs of `api-specs/metadata/rds-surface.json` (never touching a curated
+//! one); `cargo xtask import --check` writes nothing and fails when an imported spec is stale or a spec
+//! drifts from the metadata in a way `api-specs/metadata/deliberate-differences.txt` does not accept.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use codegen::{Job, Mode, ServerCode, Settings};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask import [--check]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mode = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["codegen"] => Mode::Write,
-        ["codegen", "--check"] => Mode::Check,
+    let (task, mode) = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["codegen"] => (Task::Codegen, Mode::Write),
+        ["codegen", "--check"] => (Task::Codegen, Mode::Check),
+        ["import"] => (Task::Import, Mode::Write),
+        ["import", "--check"] => (Task::Import, Mode::Check),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
-    match codegen_all(&workspace_root(), mode) {
+    let result = match task {
+        Task::Codegen => codegen_all(&workspace_root(), mode),
+        Task::Import => import(&workspace_root().join("api-specs"), mode),
+    };
+    match result {
         Ok(report) => {
             print!("{report}");
             ExitCode::SUCCESS
@@ -27,6 +36,23 @@ fn main() -> ExitCode {
             eprint!("{report}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The subcommands.
+enum Task {
+    Codegen,
+    Import,
+}
+
+/// `import` writes the imported specs; `import --check` reports stale ones and unaccepted drift.
+fn import(specs: &Path, mode: Mode) -> Result<String, String> {
+    match mode {
+        Mode::Write => codegen::import::import(specs).map(|report| report.to_string()),
+        Mode::Check => match codegen::import::check(specs)? {
+            report if report.is_clean() => Ok(report.to_string()),
+            report => Err(report.to_string()),
+        },
     }
 }
 
@@ -143,19 +169,21 @@ mod tests {
         }
         assert!(codegen_all(root.path(), Mode::Check).is_ok());
 
-        let op = "name: DescribeRegions\nsummary: Lists regions.\nidempotent: true\nresponse:\n  \
+        // A name no RDS operation has, so that no code of it exists yet.
+        let op = "name: DescribeSandboxRegions\nsummary: Lists regions.\nidempotent: true\nresponse:\n  \
                   - name: RequestId\n    type: string\n    required: true\n";
-        std::fs::write(root.path().join("api-specs/operations/DescribeRegions.yaml"), op).unwrap();
+        std::fs::write(root.path().join("api-specs/operations/DescribeSandboxRegions.yaml"), op).unwrap();
 
         let report = codegen_all(root.path(), Mode::Check).unwrap_err();
-        assert!(report.contains("stale or missing: ") && report.contains("describe_regions.rs"), "{report}");
+        assert!(report.contains("stale or missing: ") && report.contains("describe_sandbox_regions.rs"), "{report}");
         assert!(report.contains("generated/mod.rs"), "{report}");
         assert!(report.contains("rds-cli/src/generated/commands.rs"), "the CLI's table is stale too: {report}");
-        assert!(!root.path().join("rds-api/src/generated/describe_regions.rs").exists());
+        assert!(!root.path().join("rds-api/src/generated/describe_sandbox_regions.rs").exists());
 
         codegen_all(root.path(), Mode::Write).unwrap();
-        let generated = std::fs::read_to_string(root.path().join("rds-api/src/generated/describe_regions.rs")).unwrap();
-        assert!(generated.contains("pub struct DescribeRegionsRequest"));
+        let generated =
+            std::fs::read_to_string(root.path().join("rds-api/src/generated/describe_sandbox_regions.rs")).unwrap();
+        assert!(generated.contains("pub struct DescribeSandboxRegionsRequest"));
         assert!(codegen_all(root.path(), Mode::Check).is_ok());
     }
 
