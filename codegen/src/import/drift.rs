@@ -22,7 +22,8 @@ pub struct SpecWire {
     pub parameters: Vec<Field>,
 }
 
-/// What `service.yaml` contributes: the default method and the parameter groups.
+/// What `service.yaml` contributes: the default method and the parameter groups (which import also reads,
+/// to include the `caller` group exactly where an operation declares its parameters as the group does).
 #[derive(Clone, Debug, Default)]
 pub struct Service {
     /// `http_method`.

@@ -191,13 +191,14 @@ fn load(specs: &Path) -> Result<Inputs, String> {
     let service =
         drift::read_service(&read(&service_path)?, &models).map_err(|e| format!("{}: {e}", service_path.display()))?;
     let model_names: Vec<String> = models.keys().cloned().collect();
+    let caller = service.groups.get(shape::CALLER_GROUP).map_or(&[][..], Vec::as_slice);
     let mut planned = Vec::new();
     for (op, historical) in surface.all() {
         let wire = shape::operation(op, historical).map_err(|e| format!("{METADATA}: {}: {e}", op.name))?;
         let mut written = wire.clone();
-        written.use_caller_group();
-        let included = if written.include_caller { shape::caller_fields() } else { Vec::new() };
-        let names = naming::assign(&mut written, &model_names, &included);
+        written.use_caller_group(caller);
+        let included = if written.include_caller { caller } else { &[] };
+        let names = naming::assign(&mut written, &model_names, included);
         let text = write::operation(&written);
         planned.push(Planned { name: op.name.clone(), wire, written, names, text });
     }

@@ -88,7 +88,8 @@ pub struct Field {
 }
 
 impl Field {
-    fn new(name: &str, ty: Ty) -> Field {
+    /// A field of this name and type, with nothing else set.
+    pub fn new(name: &str, ty: Ty) -> Field {
         Field {
             name: name.to_owned(),
             rust_name: None,
@@ -124,14 +125,9 @@ pub struct Operation {
     pub response: Vec<Field>,
 }
 
-/// The `caller` parameter group of `service.yaml`: who the call is made for. An operation includes the
-/// group when it declares exactly these four, optional and in the query.
-pub const CALLER: [(&str, Ty); 4] = [
-    ("OwnerId", Ty::Int64),
-    ("OwnerAccount", Ty::String),
-    ("ResourceOwnerId", Ty::Int64),
-    ("ResourceOwnerAccount", Ty::String),
-];
+/// The parameter group of `service.yaml` that imported operations include: who the call is made for
+/// (`OwnerId`, `OwnerAccount`, `ResourceOwnerId`, `ResourceOwnerAccount`).
+pub const CALLER_GROUP: &str = "caller";
 
 /// Wire names of request parameters (and object fields) that carry a password or a private key. Other names
 /// that look alike are not secrets: `ClientToken` is an idempotency token, `EncryptionKey` the ID of a KMS key,
@@ -183,24 +179,20 @@ pub fn operation(op: &surface::Operation, historical: bool) -> Result<Operation,
 }
 
 impl Operation {
-    /// Replaces the four caller parameters by `include: [caller]` when the operation declares them exactly
-    /// as the group does (types, optional, in the query).
-    pub fn use_caller_group(&mut self) {
-        let fits = CALLER.iter().all(|(name, ty)| {
+    /// Replaces the parameters of the `caller` group (`group`: its parameters as `service.yaml` declares
+    /// them) by `include: [caller]` when the operation declares every one of them as the group does: same
+    /// type, optional, in the query, without limits. Otherwise the operation lists them itself.
+    pub fn use_caller_group(&mut self, group: &[Field]) {
+        let declares = |g: &Field| {
             self.parameters
                 .iter()
-                .any(|p| p.name == *name && p.ty == *ty && !p.required && !p.body && p.limits == Limits::default())
-        });
-        if fits {
-            self.parameters.retain(|p| !CALLER.iter().any(|(name, _)| p.name == *name));
+                .any(|p| p.name == g.name && p.ty == g.ty && !p.required && !p.body && p.limits == Limits::default())
+        };
+        if !group.is_empty() && group.iter().all(declares) {
+            self.parameters.retain(|p| !group.iter().any(|g| g.name == p.name));
             self.include_caller = true;
         }
     }
-}
-
-/// The caller group's parameters as [`Field`]s (what `include: [caller]` adds to a request).
-pub fn caller_fields() -> Vec<Field> {
-    CALLER.iter().map(|(name, ty)| Field::new(name, ty.clone())).collect()
 }
 
 fn parameter(fact: &Fact) -> Result<Field, String> {
@@ -351,6 +343,32 @@ mod tests {
         assert!(p.shared_common);
         let p = parameter(&fact(r#"{"name":"Password","type":"string","position":"Body"}"#)).unwrap();
         assert!(p.sensitive && p.body);
+    }
+
+    #[test]
+    fn the_caller_group_is_included_only_when_declared_as_the_group_does() {
+        let group = vec![Field::new("OwnerId", Ty::Int64), Field::new("OwnerAccount", Ty::String)];
+        let op = |owner_id: Ty| Operation {
+            name: "X".into(),
+            summary: String::new(),
+            get: false,
+            idempotent: false,
+            historical: false,
+            include_caller: false,
+            parameters: vec![
+                Field::new("A", Ty::String),
+                Field::new("OwnerId", owner_id),
+                Field::new("OwnerAccount", Ty::String),
+            ],
+            response: vec![],
+        };
+        let mut fits = op(Ty::Int64);
+        fits.use_caller_group(&group);
+        assert!(fits.include_caller);
+        assert_eq!(fits.parameters, [Field::new("A", Ty::String)]);
+        let mut narrower = op(Ty::Int32);
+        narrower.use_caller_group(&group);
+        assert!(!narrower.include_caller && narrower.parameters.len() == 3);
     }
 
     #[test]
