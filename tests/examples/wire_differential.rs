@@ -345,6 +345,15 @@ impl Generator<'_> {
                                 }
                             }
                         }
+                        // An object with nothing set puts nothing on the wire, so its place in a flattened
+                        // list (`Tag.1` absent, `Tag.2.Key` present) cannot be read back: give it a field.
+                        if object.is_empty() {
+                            if let Some(f) = fields.first() {
+                                if let Some(v) = self.field(f, in_json) {
+                                    object.insert(f.wire_name.clone(), v);
+                                }
+                            }
+                        }
                         Value::Object(object)
                     }
                     NamedKind::OneOf(variants) => {

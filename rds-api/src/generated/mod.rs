@@ -6,41 +6,2625 @@
 //! ApsaraDB RDS, Alibaba Cloud's managed relational database service (MySQL, SQL Server, PostgreSQL, MariaDB).
 /// Types that several operations share.
 pub mod models;
+/// AcceptRCInquiredSystemEvent: Accepts the RC inquired system event.
+pub mod accept_rc_inquired_system_event;
+/// ActivateMigrationTargetInstance: Activates a migration target instance.
+pub mod activate_migration_target_instance;
+/// AddRCInstancesToDeploymentSet: Adds RC instances to a deployment set.
+pub mod add_rc_instances_to_deployment_set;
+/// AddTagsToResource: Adds tags to a resource.
+pub mod add_tags_to_resource;
+/// AllocateInstancePublicConnection: Allocates the public connection of an instance.
+pub mod allocate_instance_public_connection;
+/// AllocateReadWriteSplittingConnection: Allocates the read write splitting connection.
+pub mod allocate_read_write_splitting_connection;
+/// AssociateEipAddressWithRCInstance: Associates the EIP address with an RC instance.
+pub mod associate_eip_address_with_rc_instance;
+/// AttachRCDisk: Attaches an RC disk.
+pub mod attach_rc_disk;
+/// AttachRCInstances: Attaches RC instances.
+pub mod attach_rc_instances;
+/// AttachWhitelistTemplateToInstance: Attaches a whitelist template to an instance.
+pub mod attach_whitelist_template_to_instance;
+/// AuthorizeBackupEncryption: Authorizes the backup encryption.
+pub mod authorize_backup_encryption;
+/// AuthorizeRCSecurityGroupPermission: Authorizes the RC security group permission.
+pub mod authorize_rc_security_group_permission;
+/// CalculateDBInstanceWeight: Calculates the weight of a DB instance.
+pub mod calculate_db_instance_weight;
+/// CancelActiveOperationTasks: Cancels active operation tasks.
+pub mod cancel_active_operation_tasks;
 /// CancelImport: Cancels a running ImportDatabaseBetweenInstances import.
 pub mod cancel_import;
+/// CheckAccountNameAvailable: Checks whether the account name is available.
+pub mod check_account_name_available;
+/// CheckBackupEncryptionAuthorized: Checks whether the backup encryption is authorized.
+pub mod check_backup_encryption_authorized;
+/// CheckCloudResourceAuthorized: Checks whether a cloud resource is authorized.
+pub mod check_cloud_resource_authorized;
+/// CheckCreateDdrDBInstance: Checks whether a DB instance can be created from a DDR backup.
+pub mod check_create_ddr_db_instance;
+/// CheckDBNameAvailable: Checks whether the DB name is available.
+pub mod check_db_name_available;
+/// CheckInstanceExist: Checks whether an instance exists.
+pub mod check_instance_exist;
+/// CheckRdsCustomInit: Checks the initialization of RDS Custom.
+pub mod check_rds_custom_init;
+/// CheckRegionSupportBackupEncryption: Checks whether a region supports backup encryption.
+pub mod check_region_support_backup_encryption;
+/// CheckServiceLinkedRole: Checks a service linked role.
+pub mod check_service_linked_role;
+/// CloneDBInstance: Clones a DB instance.
+pub mod clone_db_instance;
+/// CloneParameterGroup: Clones a parameter group.
+pub mod clone_parameter_group;
+/// ConfirmNotify: Confirms notifications.
+pub mod confirm_notify;
+/// CopyDatabase: Copies a database.
+pub mod copy_database;
+/// CopyDatabaseBetweenInstances: Copies a database between instances.
+pub mod copy_database_between_instances;
+/// CreateAccount: Creates an account.
+pub mod create_account;
+/// CreateBackup: Creates a backup.
+pub mod create_backup;
+/// CreateCloudMigrationPrecheckTask: Creates a cloud migration precheck task.
+pub mod create_cloud_migration_precheck_task;
+/// CreateCloudMigrationTask: Creates a cloud migration task.
+pub mod create_cloud_migration_task;
+/// CreateDBInstance: Creates a DB instance.
+pub mod create_db_instance;
+/// CreateDBInstanceEndpoint: Creates a DB instance endpoint.
+pub mod create_db_instance_endpoint;
+/// CreateDBInstanceEndpointAddress: Creates the address of a DB instance endpoint.
+pub mod create_db_instance_endpoint_address;
+/// CreateDBInstanceForRebuild: Creates a DB instance to rebuild another one.
+pub mod create_db_instance_for_rebuild;
+/// CreateDBInstanceReplication: Creates the replication of a DB instance.
+pub mod create_db_instance_replication;
+/// CreateDBInstanceSecurityGroupRule: Creates a DB instance security group rule.
+pub mod create_db_instance_security_group_rule;
+/// CreateDBNodes: Creates DB nodes.
+pub mod create_db_nodes;
+/// CreateDBProxyEndpointAddress: Creates the address of a DB proxy endpoint.
+pub mod create_db_proxy_endpoint_address;
+/// CreateDatabase: Creates a database.
+pub mod create_database;
+/// CreateDdrInstance: Creates a DDR instance.
+pub mod create_ddr_instance;
+/// CreateDiagnosticReport: Creates a diagnostic report.
+pub mod create_diagnostic_report;
+/// CreateGADInstance: Creates a GAD instance.
+pub mod create_gad_instance;
+/// CreateGadInstanceMember: Creates a GAD instance member.
+pub mod create_gad_instance_member;
+/// CreateImportTask: Creates an import task.
+pub mod create_import_task;
+/// CreateMaskingRules: Creates masking rules.
+pub mod create_masking_rules;
+/// CreateMigrateTask: Creates a migrate task.
+pub mod create_migrate_task;
+/// CreateOnlineDatabaseTask: Creates an online database task.
+pub mod create_online_database_task;
+/// CreateOrderForCreateDBNodes: Creates an order to add DB nodes.
+pub mod create_order_for_create_db_nodes;
+/// CreateOrderForDeleteDBNodes: Creates an order to delete DB nodes.
+pub mod create_order_for_delete_db_nodes;
+/// CreateParameterGroup: Creates a parameter group.
+pub mod create_parameter_group;
+/// CreatePostgresExtensions: Creates Postgres extensions.
+pub mod create_postgres_extensions;
+/// CreateRCDeploymentSet: Creates an RC deployment set.
+pub mod create_rc_deployment_set;
+/// CreateRCDisk: Creates an RC disk.
+pub mod create_rc_disk;
+/// CreateRCImage: Creates an RC image.
+pub mod create_rc_image;
+/// CreateRCNodePool: Creates an RC node pool.
+pub mod create_rc_node_pool;
+/// CreateRCSnapshot: Creates an RC snapshot.
+pub mod create_rc_snapshot;
+/// CreateReadOnlyDBInstance: Creates a read only DB instance.
+pub mod create_read_only_db_instance;
+/// CreateReplicationLink: Creates a replication link.
+pub mod create_replication_link;
+/// CreateSecret: Creates a secret.
+pub mod create_secret;
+/// CreateServiceLinkedRole: Creates a service linked role.
+pub mod create_service_linked_role;
+/// CreateTempDBInstance: Creates a temp DB instance.
+pub mod create_temp_db_instance;
+/// CreateYouhuiForOrder: Applies a coupon to an order.
+pub mod create_youhui_for_order;
+/// DeleteADSetting: Deletes the AD setting.
+pub mod delete_ad_setting;
+/// DeleteAccount: Deletes an account.
+pub mod delete_account;
+/// DeleteBackup: Deletes a backup.
+pub mod delete_backup;
+/// DeleteBackupFile: Deletes a backup file.
+pub mod delete_backup_file;
+/// DeleteDBInstance: Deletes a DB instance.
+pub mod delete_db_instance;
+/// DeleteDBInstanceEndpoint: Deletes a DB instance endpoint.
+pub mod delete_db_instance_endpoint;
+/// DeleteDBInstanceEndpointAddress: Deletes the address of a DB instance endpoint.
+pub mod delete_db_instance_endpoint_address;
+/// DeleteDBInstanceReplication: Deletes the replication of a DB instance.
+pub mod delete_db_instance_replication;
+/// DeleteDBInstanceSecurityGroupRule: Deletes a DB instance security group rule.
+pub mod delete_db_instance_security_group_rule;
+/// DeleteDBNodes: Deletes DB nodes.
+pub mod delete_db_nodes;
+/// DeleteDBProxyEndpointAddress: Deletes the address of a DB proxy endpoint.
+pub mod delete_db_proxy_endpoint_address;
+/// DeleteDatabase: Deletes a database.
+pub mod delete_database;
+/// DeleteGadInstance: Deletes a GAD instance.
+pub mod delete_gad_instance;
+/// DeleteMaskingRules: Deletes masking rules.
+pub mod delete_masking_rules;
+/// DeleteParameterGroup: Deletes a parameter group.
+pub mod delete_parameter_group;
+/// DeleteParameterTimedScheduleTask: Deletes a parameter timed schedule task.
+pub mod delete_parameter_timed_schedule_task;
+/// DeletePostgresExtensions: Deletes Postgres extensions.
+pub mod delete_postgres_extensions;
+/// DeleteRCClusterNodes: Deletes RC cluster nodes.
+pub mod delete_rc_cluster_nodes;
+/// DeleteRCDeploymentSet: Deletes an RC deployment set.
+pub mod delete_rc_deployment_set;
+/// DeleteRCDisk: Deletes an RC disk.
+pub mod delete_rc_disk;
+/// DeleteRCInstance: Deletes an RC instance.
+pub mod delete_rc_instance;
+/// DeleteRCInstances: Deletes RC instances.
+pub mod delete_rc_instances;
+/// DeleteRCNodePool: Deletes an RC node pool.
+pub mod delete_rc_node_pool;
+/// DeleteRCSnapshot: Deletes an RC snapshot.
+pub mod delete_rc_snapshot;
+/// DeleteRCVCluster: Deletes an RC virtual cluster.
+pub mod delete_rcv_cluster;
+/// DeleteReplicationLink: Deletes a replication link.
+pub mod delete_replication_link;
+/// DeleteSecret: Deletes a secret.
+pub mod delete_secret;
+/// DeleteSlot: Deletes a slot.
+pub mod delete_slot;
+/// DeleteUserBackupFile: Deletes a user backup file.
+pub mod delete_user_backup_file;
+/// DescibeImportsFromDatabase: Describes imports from a database.
+pub mod descibe_imports_from_database;
+/// DescribeADInfo: Describes the AD info.
+pub mod describe_ad_info;
+/// DescribeAccountMaskingPrivilege: Describes the masking privilege of an account.
+pub mod describe_account_masking_privilege;
+/// DescribeAccounts: Describes accounts.
+pub mod describe_accounts;
+/// DescribeActionEventPolicy: Describes the action event policy.
+pub mod describe_action_event_policy;
+/// DescribeActiveOperationMaintainConf: Describes the active operation maintain conf.
+pub mod describe_active_operation_maintain_conf;
+/// DescribeActiveOperationTasks: Describes active operation tasks.
+pub mod describe_active_operation_tasks;
+/// DescribeAllWhitelistTemplate: Describes all whitelist templates.
+pub mod describe_all_whitelist_template;
+/// DescribeAnalyticdbByPrimaryDBInstance: Describes AnalyticDB by primary DB instance.
+pub mod describe_analyticdb_by_primary_db_instance;
+/// DescribeAvailableClasses: Describes available classes.
+pub mod describe_available_classes;
+/// DescribeAvailableCrossRegion: Describes the available cross region.
+pub mod describe_available_cross_region;
+/// DescribeAvailableMetrics: Describes available metrics.
+pub mod describe_available_metrics;
+/// DescribeAvailableRecoveryTime: Describes the available recovery time.
+pub mod describe_available_recovery_time;
+/// DescribeAvailableZones: Describes available zones.
+pub mod describe_available_zones;
+/// DescribeBackupDatabase: Describes a backup database.
+pub mod describe_backup_database;
+/// DescribeBackupPolicy: Describes the backup policy.
+pub mod describe_backup_policy;
+/// DescribeBackupTasks: Describes backup tasks.
+pub mod describe_backup_tasks;
+/// DescribeBackups: Describes backups.
+pub mod describe_backups;
+/// DescribeBinlogFiles: Describes binlog files.
+pub mod describe_binlog_files;
+/// DescribeCharacterSetName: Describes the character set name.
+pub mod describe_character_set_name;
+/// DescribeClassDetails: Describes class details.
+pub mod describe_class_details;
+/// DescribeCloudMigrationPrecheckResult: Describes the cloud migration precheck result.
+pub mod describe_cloud_migration_precheck_result;
+/// DescribeCloudMigrationResult: Describes the cloud migration result.
+pub mod describe_cloud_migration_result;
+/// DescribeCollationTimeZones: Describes collation time zones.
+pub mod describe_collation_time_zones;
+/// DescribeComputeBurstConfig: Describes the compute burst config.
+pub mod describe_compute_burst_config;
+/// DescribeCrossBackupMetaList: Describes the cross backup meta list.
+pub mod describe_cross_backup_meta_list;
+/// DescribeCrossRegionBackupDBInstance: Describes a cross region backup DB instance.
+pub mod describe_cross_region_backup_db_instance;
+/// DescribeCrossRegionBackups: Describes cross region backups.
+pub mod describe_cross_region_backups;
+/// DescribeCrossRegionLogBackupFiles: Describes cross region log backup files.
+pub mod describe_cross_region_log_backup_files;
+/// DescribeCurrentModifyOrder: Describes a current modify order.
+pub mod describe_current_modify_order;
+/// DescribeCustinsResourceInfo: Describes the custins resource info.
+pub mod describe_custins_resource_info;
 /// DescribeDBInstanceAttribute: Describes one instance in detail.
 pub mod describe_db_instance_attribute;
+/// DescribeDBInstanceByTags: Describes a DB instance by tags.
+pub mod describe_db_instance_by_tags;
+/// DescribeDBInstanceCLS: Describes the CLS of a DB instance.
+pub mod describe_db_instance_cls;
+/// DescribeDBInstanceConnectivity: Describes the connectivity of a DB instance.
+pub mod describe_db_instance_connectivity;
+/// DescribeDBInstanceDetail: Describes the detail of a DB instance.
+pub mod describe_db_instance_detail;
+/// DescribeDBInstanceEncryptionKey: Describes the encryption key of a DB instance.
+pub mod describe_db_instance_encryption_key;
+/// DescribeDBInstanceEndpoints: Describes DB instance endpoints.
+pub mod describe_db_instance_endpoints;
+/// DescribeDBInstanceHAConfig: Describes the HA config of a DB instance.
+pub mod describe_db_instance_ha_config;
+/// DescribeDBInstanceIPArrayList: Describes the IP array list of a DB instance.
+pub mod describe_db_instance_ip_array_list;
+/// DescribeDBInstanceIpHostname: Describes the IP hostname of a DB instance.
+pub mod describe_db_instance_ip_hostname;
+/// DescribeDBInstanceMetrics: Describes DB instance metrics.
+pub mod describe_db_instance_metrics;
+/// DescribeDBInstanceMonitor: Describes the monitor of a DB instance.
+pub mod describe_db_instance_monitor;
+/// DescribeDBInstanceNetInfo: Describes the net info of a DB instance.
+pub mod describe_db_instance_net_info;
+/// DescribeDBInstanceNetInfoForChannel: Describes the net info of a DB instance for the channel.
+pub mod describe_db_instance_net_info_for_channel;
+/// DescribeDBInstancePerformance: Describes the performance of a DB instance.
+pub mod describe_db_instance_performance;
+/// DescribeDBInstancePromoteActivity: Describes the promote activity of a DB instance.
+pub mod describe_db_instance_promote_activity;
+/// DescribeDBInstanceProxyConfiguration: Describes the configuration of a DB instance proxy.
+pub mod describe_db_instance_proxy_configuration;
+/// DescribeDBInstanceReplication: Describes the replication of a DB instance.
+pub mod describe_db_instance_replication;
+/// DescribeDBInstanceSSL: Describes the SSL of a DB instance.
+pub mod describe_db_instance_ssl;
+/// DescribeDBInstanceSecurityGroupRule: Describes a DB instance security group rule.
+pub mod describe_db_instance_security_group_rule;
+/// DescribeDBInstanceSwitchLog: Describes the switch log of a DB instance.
+pub mod describe_db_instance_switch_log;
+/// DescribeDBInstanceTDE: Describes the TDE of a DB instance.
+pub mod describe_db_instance_tde;
 /// DescribeDBInstances: Lists the instances of a region, with filters, page by page.
 pub mod describe_db_instances;
+/// DescribeDBInstancesAsCsv: Describes DB instances in CSV form.
+pub mod describe_db_instances_as_csv;
+/// DescribeDBInstancesByExpireTime: Describes DB instances by expire time.
+pub mod describe_db_instances_by_expire_time;
+/// DescribeDBInstancesByPerformance: Describes DB instances by performance.
+pub mod describe_db_instances_by_performance;
+/// DescribeDBInstancesForClone: Describes DB instances for the clone.
+pub mod describe_db_instances_for_clone;
+/// DescribeDBMiniEngineVersions: Describes DB mini engine versions.
+pub mod describe_db_mini_engine_versions;
+/// DescribeDBProxy: Describes a DB proxy.
+pub mod describe_db_proxy;
+/// DescribeDBProxyEndpoint: Describes a DB proxy endpoint.
+pub mod describe_db_proxy_endpoint;
+/// DescribeDBProxyPerformance: Describes the performance of a DB proxy.
+pub mod describe_db_proxy_performance;
+/// DescribeDTCSecurityIpHostsForSQLServer: Describes DTC security IP hosts for SQL Server.
+pub mod describe_dtc_security_ip_hosts_for_sql_server;
 /// DescribeDatabases: Lists the databases of an instance.
 pub mod describe_databases;
+/// DescribeDedicatedHostGroups: Describes dedicated host groups.
+pub mod describe_dedicated_host_groups;
+/// DescribeDedicatedHosts: Describes dedicated hosts.
+pub mod describe_dedicated_hosts;
+/// DescribeDetachedBackups: Describes detached backups.
+pub mod describe_detached_backups;
+/// DescribeDiagnosticReportList: Describes the diagnostic report list.
+pub mod describe_diagnostic_report_list;
+/// DescribeErrorLogs: Describes error logs.
+pub mod describe_error_logs;
+/// DescribeEvents: Describes events.
+pub mod describe_events;
+/// DescribeGadInstances: Describes GAD instances.
+pub mod describe_gad_instances;
+/// DescribeHADiagnoseConfig: Describes the HA diagnose config.
+pub mod describe_ha_diagnose_config;
+/// DescribeHASwitchConfig: Describes the HA switch config.
+pub mod describe_ha_switch_config;
+/// DescribeHistoryEvents: Describes history events.
+pub mod describe_history_events;
+/// DescribeHistoryEventsStat: Describes the history events stat.
+pub mod describe_history_events_stat;
+/// DescribeHistoryTasks: Describes history tasks.
+pub mod describe_history_tasks;
+/// DescribeHistoryTasksStat: Describes the history tasks stat.
+pub mod describe_history_tasks_stat;
+/// DescribeHostGroupElasticStrategyParameters: Describes host group elastic strategy parameters.
+pub mod describe_host_group_elastic_strategy_parameters;
+/// DescribeHostWebShell: Describes the host web shell.
+pub mod describe_host_web_shell;
+/// DescribeImportTask: Describes an import task.
+pub mod describe_import_task;
+/// DescribeImportTaskValidation: Describes the import task validation.
+pub mod describe_import_task_validation;
+/// DescribeImportsForSQLServer: Describes imports for SQL Server.
+pub mod describe_imports_for_sql_server;
+/// DescribeInstanceAutoRenewalAttribute: Describes the auto renewal attribute of an instance.
+pub mod describe_instance_auto_renewal_attribute;
+/// DescribeInstanceCrossBackupPolicy: Describes the cross backup policy of an instance.
+pub mod describe_instance_cross_backup_policy;
+/// DescribeInstanceKeywords: Describes instance keywords.
+pub mod describe_instance_keywords;
+/// DescribeInstanceLinkedWhitelistTemplate: Describes an instance linked whitelist template.
+pub mod describe_instance_linked_whitelist_template;
+/// DescribeKmsAssociateResources: Describes KMS associate resources.
+pub mod describe_kms_associate_resources;
+/// DescribeLocalAvailableRecoveryTime: Describes the local available recovery time.
+pub mod describe_local_available_recovery_time;
+/// DescribeLogBackupFiles: Describes log backup files.
+pub mod describe_log_backup_files;
+/// DescribeMarketingActivity: Describes the marketing activity.
+pub mod describe_marketing_activity;
+/// DescribeMaskingRules: Describes masking rules.
+pub mod describe_masking_rules;
+/// DescribeMetaList: Describes the meta list.
+pub mod describe_meta_list;
+/// DescribeMigrateTaskById: Describes a migrate task by ID.
+pub mod describe_migrate_task_by_id;
+/// DescribeMigrateTasks: Describes migrate tasks.
+pub mod describe_migrate_tasks;
+/// DescribeModifyPGHbaConfigLog: Describes the modify PG HBA config log.
+pub mod describe_modify_pg_hba_config_log;
+/// DescribeModifyParameterLog: Describes the modify parameter log.
+pub mod describe_modify_parameter_log;
+/// DescribeOssDownloads: Describes OSS downloads.
+pub mod describe_oss_downloads;
+/// DescribePGHbaConfig: Describes the PG HBA config.
+pub mod describe_pg_hba_config;
+/// DescribeParameterGroup: Describes a parameter group.
+pub mod describe_parameter_group;
+/// DescribeParameterGroups: Describes parameter groups.
+pub mod describe_parameter_groups;
+/// DescribeParameterTemplates: Describes parameter templates.
+pub mod describe_parameter_templates;
+/// DescribeParameterTimedScheduleTask: Describes a parameter timed schedule task.
+pub mod describe_parameter_timed_schedule_task;
+/// DescribeParameters: Describes parameters.
+pub mod describe_parameters;
+/// DescribePostgresExtensions: Describes Postgres extensions.
+pub mod describe_postgres_extensions;
+/// DescribePrice: Describes the price.
+pub mod describe_price;
+/// DescribeQuickSaleConfig: Describes the quick sale config.
+pub mod describe_quick_sale_config;
+/// DescribeRCAvailableResource: Describes an RC available resource.
+pub mod describe_rc_available_resource;
+/// DescribeRCCloudAssistantStatus: Describes the RC cloud assistant status.
+pub mod describe_rc_cloud_assistant_status;
+/// DescribeRCClusterConfig: Describes the config of an RC cluster.
+pub mod describe_rc_cluster_config;
+/// DescribeRCClusterNodes: Describes RC cluster nodes.
+pub mod describe_rc_cluster_nodes;
+/// DescribeRCClusters: Describes RC clusters.
+pub mod describe_rc_clusters;
+/// DescribeRCDeploymentSets: Describes RC deployment sets.
+pub mod describe_rc_deployment_sets;
+/// DescribeRCDisks: Describes RC disks.
+pub mod describe_rc_disks;
+/// DescribeRCElasticScaling: Describes the RC elastic scaling.
+pub mod describe_rc_elastic_scaling;
+/// DescribeRCImageList: Describes the RC image list.
+pub mod describe_rc_image_list;
+/// DescribeRCInstanceAttribute: Describes the attribute of an RC instance.
+pub mod describe_rc_instance_attribute;
+/// DescribeRCInstanceDdosCount: Describes the DDoS count of an RC instance.
+pub mod describe_rc_instance_ddos_count;
+/// DescribeRCInstanceHistoryEvents: Describes RC instance history events.
+pub mod describe_rc_instance_history_events;
+/// DescribeRCInstanceIpAddress: Describes the IP address of an RC instance.
+pub mod describe_rc_instance_ip_address;
+/// DescribeRCInstanceTypeFamilies: Describes RC instance type families.
+pub mod describe_rc_instance_type_families;
+/// DescribeRCInstanceTypes: Describes RC instance types.
+pub mod describe_rc_instance_types;
+/// DescribeRCInstanceVncUrl: Describes the VNC URL of an RC instance.
+pub mod describe_rc_instance_vnc_url;
+/// DescribeRCInstances: Describes RC instances.
+pub mod describe_rc_instances;
+/// DescribeRCInvocationResults: Describes RC invocation results.
+pub mod describe_rc_invocation_results;
+/// DescribeRCMetricList: Describes the RC metric list.
+pub mod describe_rc_metric_list;
+/// DescribeRCNetworkInterfaces: Describes RC network interfaces.
+pub mod describe_rc_network_interfaces;
+/// DescribeRCNodePool: Describes an RC node pool.
+pub mod describe_rc_node_pool;
+/// DescribeRCResourcesModification: Describes the RC resources modification.
+pub mod describe_rc_resources_modification;
+/// DescribeRCSecurityGroupList: Describes the RC security group list.
+pub mod describe_rc_security_group_list;
+/// DescribeRCSecurityGroupPermission: Describes the RC security group permission.
+pub mod describe_rc_security_group_permission;
+/// DescribeRCSnapshots: Describes RC snapshots.
+pub mod describe_rc_snapshots;
+/// DescribeRCVCluster: Describes an RC virtual cluster.
+pub mod describe_rcv_cluster;
+/// DescribeRdsResourceSettings: Describes RDS resource settings.
+pub mod describe_rds_resource_settings;
+/// DescribeReadDBInstanceDelay: Describes the delay of a read DB instance.
+pub mod describe_read_db_instance_delay;
+/// DescribeRegionInfos: Describes region infos.
+pub mod describe_region_infos;
+/// DescribeRegions: Describes regions.
+pub mod describe_regions;
+/// DescribeRenewalPrice: Describes the renewal price.
+pub mod describe_renewal_price;
+/// DescribeReplicationLinkLogs: Describes replication link logs.
+pub mod describe_replication_link_logs;
+/// DescribeResourceDetails: Describes resource details.
+pub mod describe_resource_details;
 /// DescribeResourceUsage: Reports the storage an instance uses, by kind, in bytes.
 pub mod describe_resource_usage;
+/// DescribeSQLCollectorPolicy: Describes the SQL collector policy.
+pub mod describe_sql_collector_policy;
+/// DescribeSQLCollectorRetention: Describes the SQL collector retention.
+pub mod describe_sql_collector_retention;
+/// DescribeSQLLogFiles: Describes SQL log files.
+pub mod describe_sql_log_files;
+/// DescribeSQLLogRecords: Describes SQL log records.
+pub mod describe_sql_log_records;
+/// DescribeSQLLogReportList: Describes the SQL log report list.
+pub mod describe_sql_log_report_list;
+/// DescribeSQLServerUpgradeVersions: Describes SQL Server upgrade versions.
+pub mod describe_sql_server_upgrade_versions;
+/// DescribeSecrets: Describes secrets.
+pub mod describe_secrets;
+/// DescribeSecurityGroupConfiguration: Describes the security group configuration.
+pub mod describe_security_group_configuration;
+/// DescribeSlots: Describes slots.
+pub mod describe_slots;
+/// DescribeSlowLogRecords: Describes slow log records.
+pub mod describe_slow_log_records;
+/// DescribeSlowLogs: Describes slow logs.
+pub mod describe_slow_logs;
+/// DescribeSupportOnlineResizeDisk: Describes whether a disk can be resized online.
+pub mod describe_support_online_resize_disk;
+/// DescribeTags: Describes tags.
+pub mod describe_tags;
+/// DescribeTasks: Describes tasks.
+pub mod describe_tasks;
+/// DescribeUpgradeMajorVersionPrecheckTask: Describes an upgrade major version precheck task.
+pub mod describe_upgrade_major_version_precheck_task;
+/// DescribeUpgradeMajorVersionTasks: Describes upgrade major version tasks.
+pub mod describe_upgrade_major_version_tasks;
+/// DescribeVSwitchList: Describes the vSwitch list.
+pub mod describe_v_switch_list;
+/// DescribeVSwitches: Describes vSwitches.
+pub mod describe_v_switches;
+/// DescribeVpcs: Describes VPCs.
+pub mod describe_vpcs;
+/// DescribeWhitelistTemplate: Describes a whitelist template.
+pub mod describe_whitelist_template;
+/// DescribeWhitelistTemplateLinkedInstance: Describes the instances linked to a whitelist template.
+pub mod describe_whitelist_template_linked_instance;
+/// DestroyDBInstance: Destroys a DB instance.
+pub mod destroy_db_instance;
+/// DetachGadInstanceMember: Detaches a GAD instance member.
+pub mod detach_gad_instance_member;
+/// DetachRCDisk: Detaches an RC disk.
+pub mod detach_rc_disk;
+/// DetachWhitelistTemplateToInstance: Detaches a whitelist template to an instance.
+pub mod detach_whitelist_template_to_instance;
+/// EnableBackupEncryption: Enables the backup encryption.
+pub mod enable_backup_encryption;
+/// EvaluateLocalExtendDisk: Evaluates a local extend disk.
+pub mod evaluate_local_extend_disk;
+/// GetDBInstanceTopology: Gets the topology of a DB instance.
+pub mod get_db_instance_topology;
+/// GetDbProxyInstanceSsl: Gets the SSL of a DB proxy instance.
+pub mod get_db_proxy_instance_ssl;
+/// GrantAccountPrivilege: Grants the privilege of an account.
+pub mod grant_account_privilege;
+/// GrantOperatorPermission: Grants the operator permission.
+pub mod grant_operator_permission;
 /// ImportDatabaseBetweenInstances: Migrates SQL Server databases from one RDS instance to another.
 pub mod import_database_between_instances;
+/// ImportUserBackupFile: Imports a user backup file.
+pub mod import_user_backup_file;
+/// InstallRCCloudAssistant: Installs the RC cloud assistant.
+pub mod install_rc_cloud_assistant;
+/// ListClasses: Lists classes.
+pub mod list_classes;
+/// ListImportTasks: Lists import tasks.
+pub mod list_import_tasks;
+/// ListRCVClusters: Lists RC virtual clusters.
+pub mod list_rcv_clusters;
+/// ListTagResources: Lists tag resources.
+pub mod list_tag_resources;
+/// ListUserBackupFiles: Lists user backup files.
+pub mod list_user_backup_files;
+/// LockAccount: Locks an account.
+pub mod lock_account;
+/// MigrateConnectionToOtherZone: Migrates a connection to another zone.
+pub mod migrate_connection_to_other_zone;
+/// MigrateDBInstance: Migrates a DB instance.
+pub mod migrate_db_instance;
+/// MigrateDBNodes: Migrates DB nodes.
+pub mod migrate_db_nodes;
+/// MigrateSecurityIPMode: Migrates the security IP mode.
+pub mod migrate_security_ip_mode;
+/// MigrateToOtherZone: Migrates a DB instance to another zone.
+pub mod migrate_to_other_zone;
+/// ModifyADInfo: Modifies the AD info.
+pub mod modify_ad_info;
+/// ModifyAccountCheckPolicy: Modifies the check policy of an account.
+pub mod modify_account_check_policy;
+/// ModifyAccountDescription: Modifies the description of an account.
+pub mod modify_account_description;
+/// ModifyAccountMaskingPrivilege: Modifies the masking privilege of an account.
+pub mod modify_account_masking_privilege;
+/// ModifyAccountSecurityPolicy: Modifies the security policy of an account.
+pub mod modify_account_security_policy;
+/// ModifyActionEventPolicy: Modifies the action event policy.
+pub mod modify_action_event_policy;
+/// ModifyActiveOperationTasks: Modifies active operation tasks.
+pub mod modify_active_operation_tasks;
+/// ModifyBackupPolicy: Modifies the backup policy.
+pub mod modify_backup_policy;
+/// ModifyBackupSetExpireTime: Modifies the backup set expire time.
+pub mod modify_backup_set_expire_time;
+/// ModifyCollationTimeZone: Modifies the collation time zone.
+pub mod modify_collation_time_zone;
+/// ModifyComputeBurstConfig: Modifies the compute burst config.
+pub mod modify_compute_burst_config;
+/// ModifyCustinsResource: Modifies a custins resource.
+pub mod modify_custins_resource;
+/// ModifyDBDescription: Modifies the DB description.
+pub mod modify_db_description;
+/// ModifyDBInstance: Modifies a DB instance.
+pub mod modify_db_instance;
+/// ModifyDBInstanceAutoUpgradeMinorVersion: Modifies the auto upgrade minor version of a DB instance.
+pub mod modify_db_instance_auto_upgrade_minor_version;
+/// ModifyDBInstanceCLS: Modifies the CLS of a DB instance.
+pub mod modify_db_instance_cls;
+/// ModifyDBInstanceConfig: Modifies the config of a DB instance.
+pub mod modify_db_instance_config;
+/// ModifyDBInstanceConnectionMode: Modifies the connection mode of a DB instance.
+pub mod modify_db_instance_connection_mode;
+/// ModifyDBInstanceConnectionString: Modifies the connection string of a DB instance.
+pub mod modify_db_instance_connection_string;
+/// ModifyDBInstanceDelayedReplicationTime: Modifies the delayed replication time of a DB instance.
+pub mod modify_db_instance_delayed_replication_time;
+/// ModifyDBInstanceDeletionProtection: Modifies the deletion protection of a DB instance.
+pub mod modify_db_instance_deletion_protection;
+/// ModifyDBInstanceDescription: Modifies the description of a DB instance.
+pub mod modify_db_instance_description;
+/// ModifyDBInstanceEndpoint: Modifies a DB instance endpoint.
+pub mod modify_db_instance_endpoint;
+/// ModifyDBInstanceEndpointAddress: Modifies the address of a DB instance endpoint.
+pub mod modify_db_instance_endpoint_address;
+/// ModifyDBInstanceHAConfig: Modifies the HA config of a DB instance.
+pub mod modify_db_instance_ha_config;
+/// ModifyDBInstanceMaintainTime: Modifies the maintain time of a DB instance.
+pub mod modify_db_instance_maintain_time;
+/// ModifyDBInstanceMetrics: Modifies DB instance metrics.
+pub mod modify_db_instance_metrics;
+/// ModifyDBInstanceMonitor: Modifies the monitor of a DB instance.
+pub mod modify_db_instance_monitor;
+/// ModifyDBInstanceNetworkExpireTime: Modifies the network expire time of a DB instance.
+pub mod modify_db_instance_network_expire_time;
+/// ModifyDBInstanceNetworkType: Modifies a DB instance network type.
+pub mod modify_db_instance_network_type;
+/// ModifyDBInstancePayType: Modifies a DB instance pay type.
+pub mod modify_db_instance_pay_type;
+/// ModifyDBInstanceProxyConfiguration: Modifies the configuration of a DB instance proxy.
+pub mod modify_db_instance_proxy_configuration;
+/// ModifyDBInstanceReplicationSwitch: Modifies the replication switch of a DB instance.
+pub mod modify_db_instance_replication_switch;
+/// ModifyDBInstanceSSL: Modifies the SSL of a DB instance.
+pub mod modify_db_instance_ssl;
+/// ModifyDBInstanceSecurityGroupRule: Modifies a DB instance security group rule.
+pub mod modify_db_instance_security_group_rule;
+/// ModifyDBInstanceSpec: Modifies the spec of a DB instance.
+pub mod modify_db_instance_spec;
+/// ModifyDBInstanceTDE: Modifies the TDE of a DB instance.
+pub mod modify_db_instance_tde;
+/// ModifyDBInstanceVectorSupportStatus: Modifies the vector support status of a DB instance.
+pub mod modify_db_instance_vector_support_status;
+/// ModifyDBNode: Modifies a DB node.
+pub mod modify_db_node;
+/// ModifyDBProxy: Modifies a DB proxy.
+pub mod modify_db_proxy;
+/// ModifyDBProxyEndpoint: Modifies a DB proxy endpoint.
+pub mod modify_db_proxy_endpoint;
+/// ModifyDBProxyEndpointAddress: Modifies the address of a DB proxy endpoint.
+pub mod modify_db_proxy_endpoint_address;
+/// ModifyDBProxyInstance: Modifies a DB proxy instance.
+pub mod modify_db_proxy_instance;
+/// ModifyDTCSecurityIpHostsForSQLServer: Modifies DTC security IP hosts for SQL Server.
+pub mod modify_dtc_security_ip_hosts_for_sql_server;
+/// ModifyDasInstanceConfig: Modifies the config of a DAS instance.
+pub mod modify_das_instance_config;
+/// ModifyDatabaseConfig: Modifies the config of a database.
+pub mod modify_database_config;
+/// ModifyDbProxyInstanceSsl: Modifies the SSL of a DB proxy instance.
+pub mod modify_db_proxy_instance_ssl;
+/// ModifyEventInfo: Modifies the event info.
+pub mod modify_event_info;
+/// ModifyHADiagnoseConfig: Modifies the HA diagnose config.
+pub mod modify_ha_diagnose_config;
+/// ModifyHASwitchConfig: Modifies the HA switch config.
+pub mod modify_ha_switch_config;
+/// ModifyImportTask: Modifies an import task.
+pub mod modify_import_task;
+/// ModifyInstanceAutoRenewalAttribute: Modifies the auto renewal attribute of an instance.
+pub mod modify_instance_auto_renewal_attribute;
+/// ModifyInstanceCrossBackupPolicy: Modifies the cross backup policy of an instance.
+pub mod modify_instance_cross_backup_policy;
+/// ModifyMaskingRules: Modifies masking rules.
+pub mod modify_masking_rules;
+/// ModifyPGHbaConfig: Modifies the PG HBA config.
+pub mod modify_pg_hba_config;
+/// ModifyParameter: Modifies the parameter.
+pub mod modify_parameter;
+/// ModifyParameterGroup: Modifies a parameter group.
+pub mod modify_parameter_group;
+/// ModifyParameterTimedScheduleTask: Modifies a parameter timed schedule task.
+pub mod modify_parameter_timed_schedule_task;
+/// ModifyRCDeploymentSetAttribute: Modifies the RC deployment set attribute.
+pub mod modify_rc_deployment_set_attribute;
+/// ModifyRCDiskAttribute: Modifies the attribute of an RC disk.
+pub mod modify_rc_disk_attribute;
+/// ModifyRCDiskChargeType: Modifies an RC disk charge type.
+pub mod modify_rc_disk_charge_type;
+/// ModifyRCDiskSpec: Modifies the spec of an RC disk.
+pub mod modify_rc_disk_spec;
+/// ModifyRCElasticScaling: Modifies the RC elastic scaling.
+pub mod modify_rc_elastic_scaling;
+/// ModifyRCInstance: Modifies an RC instance.
+pub mod modify_rc_instance;
+/// ModifyRCInstanceAttribute: Modifies the attribute of an RC instance.
+pub mod modify_rc_instance_attribute;
+/// ModifyRCInstanceChargeType: Modifies an RC instance charge type.
+pub mod modify_rc_instance_charge_type;
+/// ModifyRCInstanceDescription: Modifies the description of an RC instance.
+pub mod modify_rc_instance_description;
+/// ModifyRCInstanceKeyPair: Modifies the key pair of an RC instance.
+pub mod modify_rc_instance_key_pair;
+/// ModifyRCInstanceNetworkSpec: Modifies the network spec of an RC instance.
+pub mod modify_rc_instance_network_spec;
+/// ModifyRCInstanceVpcAttribute: Modifies the VPC attribute of an RC instance.
+pub mod modify_rc_instance_vpc_attribute;
+/// ModifyRCSecurityGroupPermission: Modifies the RC security group permission.
+pub mod modify_rc_security_group_permission;
+/// ModifyRCVCluster: Modifies an RC virtual cluster.
+pub mod modify_rcv_cluster;
+/// ModifyReadWriteSplittingConnection: Modifies the read write splitting connection.
+pub mod modify_read_write_splitting_connection;
+/// ModifyReadonlyInstanceDelayReplicationTime: Modifies the delay replication time of a readonly instance.
+pub mod modify_readonly_instance_delay_replication_time;
+/// ModifyResourceGroup: Modifies a resource group.
+pub mod modify_resource_group;
+/// ModifySQLCollectorPolicy: Modifies the SQL collector policy.
+pub mod modify_sql_collector_policy;
+/// ModifySQLCollectorRetention: Modifies the SQL collector retention.
+pub mod modify_sql_collector_retention;
+/// ModifySecurityGroupConfiguration: Modifies the security group configuration.
+pub mod modify_security_group_configuration;
+/// ModifySecurityIps: Modifies security IPs.
+pub mod modify_security_ips;
+/// ModifyTaskInfo: Modifies the task info.
+pub mod modify_task_info;
+/// ModifyWhitelistTemplate: Modifies a whitelist template.
+pub mod modify_whitelist_template;
+/// PreCheckCreateOrderForCreateDBNodes: Prechecks an order to add DB nodes.
+pub mod pre_check_create_order_for_create_db_nodes;
+/// PreCheckCreateOrderForDeleteDBNodes: Prechecks an order to delete DB nodes.
+pub mod pre_check_create_order_for_delete_db_nodes;
+/// PrecheckDuckDBDependency: Prechecks the DuckDB dependency.
+pub mod precheck_duck_db_dependency;
+/// PurgeDBInstanceLog: Purges the log of a DB instance.
+pub mod purge_db_instance_log;
+/// QueryNotify: Queries notifications.
+pub mod query_notify;
+/// QueryRecommendByCode: Queries recommendations by code.
+pub mod query_recommend_by_code;
+/// RdsCustomInit: Initializes RDS Custom.
+pub mod rds_custom_init;
+/// RebootRCInstance: Reboots an RC instance.
+pub mod reboot_rc_instance;
+/// RebootRCInstances: Reboots RC instances.
+pub mod reboot_rc_instances;
+/// RebuildDBInstance: Rebuilds a DB instance.
+pub mod rebuild_db_instance;
+/// RebuildReplicationLink: Rebuilds a replication link.
+pub mod rebuild_replication_link;
+/// ReceiveDBInstance: Receives a DB instance.
+pub mod receive_db_instance;
+/// RecoveryDBInstance: Recovers a DB instance.
+pub mod recovery_db_instance;
+/// RedeployRCInstance: Redeploys an RC instance.
+pub mod redeploy_rc_instance;
+/// ReleaseInstanceConnection: Releases the connection of an instance.
+pub mod release_instance_connection;
+/// ReleaseInstancePublicConnection: Releases the public connection of an instance.
+pub mod release_instance_public_connection;
+/// ReleaseReadWriteSplittingConnection: Releases the read write splitting connection.
+pub mod release_read_write_splitting_connection;
+/// RemoveRCInstancesFromDeploymentSet: Removes RC instances from a deployment set.
+pub mod remove_rc_instances_from_deployment_set;
+/// RemoveTagsFromResource: Removes tags from a resource.
+pub mod remove_tags_from_resource;
+/// RenewInstance: Renews an instance.
+pub mod renew_instance;
+/// RenewRCInstance: Renews an RC instance.
+pub mod renew_rc_instance;
+/// ReplaceRCInstanceSystemDisk: Replaces an RC instance system disk.
+pub mod replace_rc_instance_system_disk;
+/// ResetAccount: Resets an account.
+pub mod reset_account;
+/// ResetAccountPassword: Resets the password of an account.
+pub mod reset_account_password;
+/// ResizeRCInstanceDisk: Resizes an RC instance disk.
+pub mod resize_rc_instance_disk;
+/// RestartDBInstance: Restarts a DB instance.
+pub mod restart_db_instance;
+/// RestoreDdrTable: Restores a DDR table.
+pub mod restore_ddr_table;
+/// RestoreTable: Restores a table.
+pub mod restore_table;
+/// RevokeAccountPrivilege: Revokes the privilege of an account.
+pub mod revoke_account_privilege;
+/// RevokeOperatorPermission: Revokes the operator permission.
+pub mod revoke_operator_permission;
+/// RevokeRCSecurityGroupPermission: Revokes the RC security group permission.
+pub mod revoke_rc_security_group_permission;
+/// RunRCCommand: Runs an RC command.
+pub mod run_rc_command;
+/// RunRCInstances: Runs RC instances.
+pub mod run_rc_instances;
+/// ShareRCDeploymentSet: Shares an RC deployment set.
+pub mod share_rc_deployment_set;
+/// StartDBInstance: Starts a DB instance.
+pub mod start_db_instance;
+/// StartRCInstance: Starts an RC instance.
+pub mod start_rc_instance;
+/// StartRCInstances: Starts RC instances.
+pub mod start_rc_instances;
+/// StopDBInstance: Stops a DB instance.
+pub mod stop_db_instance;
+/// StopRCInstance: Stops an RC instance.
+pub mod stop_rc_instance;
+/// StopRCInstances: Stops RC instances.
+pub mod stop_rc_instances;
+/// SwitchDBInstanceHA: Switches the HA of a DB instance.
+pub mod switch_db_instance_ha;
+/// SwitchDBInstanceNetType: Switches a DB instance net type.
+pub mod switch_db_instance_net_type;
+/// SwitchDBInstanceVpc: Switches the VPC of a DB instance.
+pub mod switch_db_instance_vpc;
+/// SwitchGuardToMasterInstance: Switches the guard to a master instance.
+pub mod switch_guard_to_master_instance;
+/// SwitchOverMajorVersionUpgrade: Switches over to the new major version after an upgrade.
+pub mod switch_over_major_version_upgrade;
+/// SwitchReplicationLink: Switches a replication link.
+pub mod switch_replication_link;
+/// SyncRCKeyPair: Syncs the RC key pair.
+pub mod sync_rc_key_pair;
+/// SyncRCSecurityGroup: Syncs an RC security group.
+pub mod sync_rc_security_group;
+/// TagResources: Tags resources.
+pub mod tag_resources;
+/// TerminateMigrateTask: Terminates a migrate task.
+pub mod terminate_migrate_task;
+/// TransformDBInstancePayType: Transforms a DB instance pay type.
+pub mod transform_db_instance_pay_type;
+/// UnassociateEipAddressWithRCInstance: Unassociates the EIP address with an RC instance.
+pub mod unassociate_eip_address_with_rc_instance;
+/// UnlockAccount: Unlocks an account.
+pub mod unlock_account;
+/// UntagResources: Untags resources.
+pub mod untag_resources;
+/// UpdateDBInstanceReplication: Updates the replication of a DB instance.
+pub mod update_db_instance_replication;
+/// UpdatePostgresExtensions: Updates Postgres extensions.
+pub mod update_postgres_extensions;
+/// UpdateUserBackupFile: Updates a user backup file.
+pub mod update_user_backup_file;
+/// UpgradeDBInstanceEngineVersion: Upgrades the engine version of a DB instance.
+pub mod upgrade_db_instance_engine_version;
+/// UpgradeDBInstanceKernelVersion: Upgrades the kernel version of a DB instance.
+pub mod upgrade_db_instance_kernel_version;
+/// UpgradeDBInstanceMajorVersion: Upgrades the major version of a DB instance.
+pub mod upgrade_db_instance_major_version;
+/// UpgradeDBInstanceMajorVersionPrecheck: Prechecks a major version upgrade of a DB instance.
+pub mod upgrade_db_instance_major_version_precheck;
+/// UpgradeDBProxyInstanceKernelVersion: Upgrades the kernel version of a DB proxy instance.
+pub mod upgrade_db_proxy_instance_kernel_version;
+/// ValidateImportTask: Validates an import task.
+pub mod validate_import_task;
+pub use accept_rc_inquired_system_event::{
+    AcceptRcInquiredSystemEventRequest, AcceptRcInquiredSystemEventRequestBuilder,
+    AcceptRcInquiredSystemEventResponse, AcceptRcInquiredSystemEventError,
+};
+pub use activate_migration_target_instance::{
+    ActivateMigrationTargetInstanceRequest,
+    ActivateMigrationTargetInstanceRequestBuilder,
+    ActivateMigrationTargetInstanceResponse, ActivateMigrationTargetInstanceError,
+};
+pub use add_rc_instances_to_deployment_set::{
+    AddRcInstancesToDeploymentSetRequest, AddRcInstancesToDeploymentSetRequestBuilder,
+    AddRcInstancesToDeploymentSetResponse, AddRcInstancesToDeploymentSetError,
+};
+pub use add_tags_to_resource::{
+    AddTagsToResourceRequest, AddTagsToResourceRequestBuilder, AddTagsToResourceResponse,
+    AddTagsToResourceError,
+};
+pub use allocate_instance_public_connection::{
+    AllocateInstancePublicConnectionRequest,
+    AllocateInstancePublicConnectionRequestBuilder,
+    AllocateInstancePublicConnectionResponse, AllocateInstancePublicConnectionError,
+};
+pub use allocate_read_write_splitting_connection::{
+    AllocateReadWriteSplittingConnectionRequest,
+    AllocateReadWriteSplittingConnectionRequestBuilder,
+    AllocateReadWriteSplittingConnectionResponse,
+    AllocateReadWriteSplittingConnectionError,
+};
+pub use associate_eip_address_with_rc_instance::{
+    AssociateEipAddressWithRcInstanceRequest,
+    AssociateEipAddressWithRcInstanceRequestBuilder,
+    AssociateEipAddressWithRcInstanceResponse, AssociateEipAddressWithRcInstanceError,
+};
+pub use attach_rc_disk::{
+    AttachRcDiskRequest, AttachRcDiskRequestBuilder, AttachRcDiskResponse,
+    AttachRcDiskError,
+};
+pub use attach_rc_instances::{
+    AttachRcInstancesRequest, AttachRcInstancesRequestBuilder, AttachRcInstancesResponse,
+    AttachRcInstancesError,
+};
+pub use attach_whitelist_template_to_instance::{
+    AttachWhitelistTemplateToInstanceRequest,
+    AttachWhitelistTemplateToInstanceRequestBuilder,
+    AttachWhitelistTemplateToInstanceResponse, AttachWhitelistTemplateToInstanceError,
+};
+pub use authorize_backup_encryption::{
+    AuthorizeBackupEncryptionRequest, AuthorizeBackupEncryptionRequestBuilder,
+    AuthorizeBackupEncryptionResponse, AuthorizeBackupEncryptionError,
+};
+pub use authorize_rc_security_group_permission::{
+    AuthorizeRcSecurityGroupPermissionRequest,
+    AuthorizeRcSecurityGroupPermissionRequestBuilder,
+    AuthorizeRcSecurityGroupPermissionResponse, AuthorizeRcSecurityGroupPermissionError,
+};
+pub use calculate_db_instance_weight::{
+    CalculateDbInstanceWeightRequest, CalculateDbInstanceWeightRequestBuilder,
+    CalculateDbInstanceWeightResponse, CalculateDbInstanceWeightError,
+};
+pub use cancel_active_operation_tasks::{
+    CancelActiveOperationTasksRequest, CancelActiveOperationTasksRequestBuilder,
+    CancelActiveOperationTasksResponse, CancelActiveOperationTasksError,
+};
 pub use cancel_import::{
     CancelImportRequest, CancelImportRequestBuilder, CancelImportResponse,
     CancelImportError,
+};
+pub use check_account_name_available::{
+    CheckAccountNameAvailableRequest, CheckAccountNameAvailableRequestBuilder,
+    CheckAccountNameAvailableResponse, CheckAccountNameAvailableError,
+};
+pub use check_backup_encryption_authorized::{
+    CheckBackupEncryptionAuthorizedRequest,
+    CheckBackupEncryptionAuthorizedRequestBuilder,
+    CheckBackupEncryptionAuthorizedResponse, CheckBackupEncryptionAuthorizedError,
+};
+pub use check_cloud_resource_authorized::{
+    CheckCloudResourceAuthorizedRequest, CheckCloudResourceAuthorizedRequestBuilder,
+    CheckCloudResourceAuthorizedResponse, CheckCloudResourceAuthorizedError,
+};
+pub use check_create_ddr_db_instance::{
+    CheckCreateDdrDbInstanceRequest, CheckCreateDdrDbInstanceRequestBuilder,
+    CheckCreateDdrDbInstanceResponse, CheckCreateDdrDbInstanceError,
+};
+pub use check_db_name_available::{
+    CheckDbNameAvailableRequest, CheckDbNameAvailableRequestBuilder,
+    CheckDbNameAvailableResponse, CheckDbNameAvailableError,
+};
+pub use check_instance_exist::{
+    CheckInstanceExistRequest, CheckInstanceExistRequestBuilder,
+    CheckInstanceExistResponse, CheckInstanceExistError,
+};
+pub use check_rds_custom_init::{
+    CheckRdsCustomInitRequest, CheckRdsCustomInitRequestBuilder,
+    CheckRdsCustomInitResponse, CheckRdsCustomInitError,
+};
+pub use check_region_support_backup_encryption::{
+    CheckRegionSupportBackupEncryptionRequest,
+    CheckRegionSupportBackupEncryptionRequestBuilder,
+    CheckRegionSupportBackupEncryptionResponse, CheckRegionSupportBackupEncryptionError,
+};
+pub use check_service_linked_role::{
+    CheckServiceLinkedRoleRequest, CheckServiceLinkedRoleRequestBuilder,
+    CheckServiceLinkedRoleResponse, CheckServiceLinkedRoleError,
+};
+pub use clone_db_instance::{
+    CloneDbInstanceRequest, CloneDbInstanceRequestBuilder, CloneDbInstanceResponse,
+    CloneDbInstanceError,
+};
+pub use clone_parameter_group::{
+    CloneParameterGroupRequest, CloneParameterGroupRequestBuilder,
+    CloneParameterGroupResponse, CloneParameterGroupError,
+};
+pub use confirm_notify::{
+    ConfirmNotifyRequest, ConfirmNotifyRequestBuilder, ConfirmNotifyResponse,
+    ConfirmNotifyError,
+};
+pub use copy_database::{
+    CopyDatabaseRequest, CopyDatabaseRequestBuilder, CopyDatabaseResponse,
+    CopyDatabaseError,
+};
+pub use copy_database_between_instances::{
+    CopyDatabaseBetweenInstancesRequest, CopyDatabaseBetweenInstancesRequestBuilder,
+    CopyDatabaseBetweenInstancesResponse, CopyDatabaseBetweenInstancesError,
+};
+pub use create_account::{
+    CreateAccountRequest, CreateAccountRequestBuilder, CreateAccountResponse,
+    CreateAccountError,
+};
+pub use create_backup::{
+    CreateBackupRequest, CreateBackupRequestBuilder, CreateBackupResponse,
+    CreateBackupError,
+};
+pub use create_cloud_migration_precheck_task::{
+    CreateCloudMigrationPrecheckTaskRequest,
+    CreateCloudMigrationPrecheckTaskRequestBuilder,
+    CreateCloudMigrationPrecheckTaskResponse, CreateCloudMigrationPrecheckTaskError,
+};
+pub use create_cloud_migration_task::{
+    CreateCloudMigrationTaskRequest, CreateCloudMigrationTaskRequestBuilder,
+    CreateCloudMigrationTaskResponse, CreateCloudMigrationTaskError,
+};
+pub use create_db_instance::{
+    CreateDbInstanceRequest, CreateDbInstanceRequestBuilder, CreateDbInstanceResponse,
+    CreateDbInstanceError,
+};
+pub use create_db_instance_endpoint::{
+    CreateDbInstanceEndpointRequest, CreateDbInstanceEndpointRequestBuilder,
+    CreateDbInstanceEndpointResponse, CreateDbInstanceEndpointError,
+};
+pub use create_db_instance_endpoint_address::{
+    CreateDbInstanceEndpointAddressRequest,
+    CreateDbInstanceEndpointAddressRequestBuilder,
+    CreateDbInstanceEndpointAddressResponse, CreateDbInstanceEndpointAddressError,
+};
+pub use create_db_instance_for_rebuild::{
+    CreateDbInstanceForRebuildRequest, CreateDbInstanceForRebuildRequestBuilder,
+    CreateDbInstanceForRebuildResponse, CreateDbInstanceForRebuildError,
+};
+pub use create_db_instance_replication::{
+    CreateDbInstanceReplicationRequest, CreateDbInstanceReplicationRequestBuilder,
+    CreateDbInstanceReplicationResponse, CreateDbInstanceReplicationError,
+};
+pub use create_db_instance_security_group_rule::{
+    CreateDbInstanceSecurityGroupRuleRequest,
+    CreateDbInstanceSecurityGroupRuleRequestBuilder,
+    CreateDbInstanceSecurityGroupRuleResponse, CreateDbInstanceSecurityGroupRuleError,
+};
+pub use create_db_nodes::{
+    CreateDbNodesRequest, CreateDbNodesRequestBuilder, CreateDbNodesResponse,
+    CreateDbNodesError,
+};
+pub use create_db_proxy_endpoint_address::{
+    CreateDbProxyEndpointAddressRequest, CreateDbProxyEndpointAddressRequestBuilder,
+    CreateDbProxyEndpointAddressResponse, CreateDbProxyEndpointAddressError,
+};
+pub use create_database::{
+    CreateDatabaseRequest, CreateDatabaseRequestBuilder, CreateDatabaseResponse,
+    CreateDatabaseError,
+};
+pub use create_ddr_instance::{
+    CreateDdrInstanceRequest, CreateDdrInstanceRequestBuilder, CreateDdrInstanceResponse,
+    CreateDdrInstanceError,
+};
+pub use create_diagnostic_report::{
+    CreateDiagnosticReportRequest, CreateDiagnosticReportRequestBuilder,
+    CreateDiagnosticReportResponse, CreateDiagnosticReportError,
+};
+pub use create_gad_instance::{
+    CreateGadInstanceRequest, CreateGadInstanceRequestBuilder, CreateGadInstanceResponse,
+    CreateGadInstanceError,
+};
+pub use create_gad_instance_member::{
+    CreateGadInstanceMemberRequest, CreateGadInstanceMemberRequestBuilder,
+    CreateGadInstanceMemberResponse, CreateGadInstanceMemberError,
+};
+pub use create_import_task::{
+    CreateImportTaskRequest, CreateImportTaskRequestBuilder, CreateImportTaskResponse,
+    CreateImportTaskError,
+};
+pub use create_masking_rules::{
+    CreateMaskingRulesRequest, CreateMaskingRulesRequestBuilder,
+    CreateMaskingRulesResponse, CreateMaskingRulesError,
+};
+pub use create_migrate_task::{
+    CreateMigrateTaskRequest, CreateMigrateTaskRequestBuilder, CreateMigrateTaskResponse,
+    CreateMigrateTaskError,
+};
+pub use create_online_database_task::{
+    CreateOnlineDatabaseTaskRequest, CreateOnlineDatabaseTaskRequestBuilder,
+    CreateOnlineDatabaseTaskResponse, CreateOnlineDatabaseTaskError,
+};
+pub use create_order_for_create_db_nodes::{
+    CreateOrderForCreateDbNodesRequest, CreateOrderForCreateDbNodesRequestBuilder,
+    CreateOrderForCreateDbNodesResponse, CreateOrderForCreateDbNodesError,
+};
+pub use create_order_for_delete_db_nodes::{
+    CreateOrderForDeleteDbNodesRequest, CreateOrderForDeleteDbNodesRequestBuilder,
+    CreateOrderForDeleteDbNodesResponse, CreateOrderForDeleteDbNodesError,
+};
+pub use create_parameter_group::{
+    CreateParameterGroupRequest, CreateParameterGroupRequestBuilder,
+    CreateParameterGroupResponse, CreateParameterGroupError,
+};
+pub use create_postgres_extensions::{
+    CreatePostgresExtensionsRequest, CreatePostgresExtensionsRequestBuilder,
+    CreatePostgresExtensionsResponse, CreatePostgresExtensionsError,
+};
+pub use create_rc_deployment_set::{
+    CreateRcDeploymentSetRequest, CreateRcDeploymentSetRequestBuilder,
+    CreateRcDeploymentSetResponse, CreateRcDeploymentSetError,
+};
+pub use create_rc_disk::{
+    CreateRcDiskRequest, CreateRcDiskRequestBuilder, CreateRcDiskResponse,
+    CreateRcDiskError,
+};
+pub use create_rc_image::{
+    CreateRcImageRequest, CreateRcImageRequestBuilder, CreateRcImageResponse,
+    CreateRcImageError,
+};
+pub use create_rc_node_pool::{
+    CreateRcNodePoolRequest, CreateRcNodePoolRequestBuilder, CreateRcNodePoolResponse,
+    CreateRcNodePoolError,
+};
+pub use create_rc_snapshot::{
+    CreateRcSnapshotRequest, CreateRcSnapshotRequestBuilder, CreateRcSnapshotResponse,
+    CreateRcSnapshotError,
+};
+pub use create_read_only_db_instance::{
+    CreateReadOnlyDbInstanceRequest, CreateReadOnlyDbInstanceRequestBuilder,
+    CreateReadOnlyDbInstanceResponse, CreateReadOnlyDbInstanceError,
+};
+pub use create_replication_link::{
+    CreateReplicationLinkRequest, CreateReplicationLinkRequestBuilder,
+    CreateReplicationLinkResponse, CreateReplicationLinkError,
+};
+pub use create_secret::{
+    CreateSecretRequest, CreateSecretRequestBuilder, CreateSecretResponse,
+    CreateSecretError,
+};
+pub use create_service_linked_role::{
+    CreateServiceLinkedRoleRequest, CreateServiceLinkedRoleRequestBuilder,
+    CreateServiceLinkedRoleResponse, CreateServiceLinkedRoleError,
+};
+pub use create_temp_db_instance::{
+    CreateTempDbInstanceRequest, CreateTempDbInstanceRequestBuilder,
+    CreateTempDbInstanceResponse, CreateTempDbInstanceError,
+};
+pub use create_youhui_for_order::{
+    CreateYouhuiForOrderRequest, CreateYouhuiForOrderRequestBuilder,
+    CreateYouhuiForOrderResponse, CreateYouhuiForOrderError,
+};
+pub use delete_ad_setting::{
+    DeleteAdSettingRequest, DeleteAdSettingRequestBuilder, DeleteAdSettingResponse,
+    DeleteAdSettingError,
+};
+pub use delete_account::{
+    DeleteAccountRequest, DeleteAccountRequestBuilder, DeleteAccountResponse,
+    DeleteAccountError,
+};
+pub use delete_backup::{
+    DeleteBackupRequest, DeleteBackupRequestBuilder, DeleteBackupResponse,
+    DeleteBackupError,
+};
+pub use delete_backup_file::{
+    DeleteBackupFileRequest, DeleteBackupFileRequestBuilder, DeleteBackupFileResponse,
+    DeleteBackupFileError,
+};
+pub use delete_db_instance::{
+    DeleteDbInstanceRequest, DeleteDbInstanceRequestBuilder, DeleteDbInstanceResponse,
+    DeleteDbInstanceError,
+};
+pub use delete_db_instance_endpoint::{
+    DeleteDbInstanceEndpointRequest, DeleteDbInstanceEndpointRequestBuilder,
+    DeleteDbInstanceEndpointResponse, DeleteDbInstanceEndpointError,
+};
+pub use delete_db_instance_endpoint_address::{
+    DeleteDbInstanceEndpointAddressRequest,
+    DeleteDbInstanceEndpointAddressRequestBuilder,
+    DeleteDbInstanceEndpointAddressResponse, DeleteDbInstanceEndpointAddressError,
+};
+pub use delete_db_instance_replication::{
+    DeleteDbInstanceReplicationRequest, DeleteDbInstanceReplicationRequestBuilder,
+    DeleteDbInstanceReplicationResponse, DeleteDbInstanceReplicationError,
+};
+pub use delete_db_instance_security_group_rule::{
+    DeleteDbInstanceSecurityGroupRuleRequest,
+    DeleteDbInstanceSecurityGroupRuleRequestBuilder,
+    DeleteDbInstanceSecurityGroupRuleResponse, DeleteDbInstanceSecurityGroupRuleError,
+};
+pub use delete_db_nodes::{
+    DeleteDbNodesRequest, DeleteDbNodesRequestBuilder, DeleteDbNodesResponse,
+    DeleteDbNodesError,
+};
+pub use delete_db_proxy_endpoint_address::{
+    DeleteDbProxyEndpointAddressRequest, DeleteDbProxyEndpointAddressRequestBuilder,
+    DeleteDbProxyEndpointAddressResponse, DeleteDbProxyEndpointAddressError,
+};
+pub use delete_database::{
+    DeleteDatabaseRequest, DeleteDatabaseRequestBuilder, DeleteDatabaseResponse,
+    DeleteDatabaseError,
+};
+pub use delete_gad_instance::{
+    DeleteGadInstanceRequest, DeleteGadInstanceRequestBuilder, DeleteGadInstanceResponse,
+    DeleteGadInstanceError,
+};
+pub use delete_masking_rules::{
+    DeleteMaskingRulesRequest, DeleteMaskingRulesRequestBuilder,
+    DeleteMaskingRulesResponse, DeleteMaskingRulesError,
+};
+pub use delete_parameter_group::{
+    DeleteParameterGroupRequest, DeleteParameterGroupRequestBuilder,
+    DeleteParameterGroupResponse, DeleteParameterGroupError,
+};
+pub use delete_parameter_timed_schedule_task::{
+    DeleteParameterTimedScheduleTaskRequest,
+    DeleteParameterTimedScheduleTaskRequestBuilder,
+    DeleteParameterTimedScheduleTaskResponse, DeleteParameterTimedScheduleTaskError,
+};
+pub use delete_postgres_extensions::{
+    DeletePostgresExtensionsRequest, DeletePostgresExtensionsRequestBuilder,
+    DeletePostgresExtensionsResponse, DeletePostgresExtensionsError,
+};
+pub use delete_rc_cluster_nodes::{
+    DeleteRcClusterNodesRequest, DeleteRcClusterNodesRequestBuilder,
+    DeleteRcClusterNodesResponse, DeleteRcClusterNodesError,
+};
+pub use delete_rc_deployment_set::{
+    DeleteRcDeploymentSetRequest, DeleteRcDeploymentSetRequestBuilder,
+    DeleteRcDeploymentSetResponse, DeleteRcDeploymentSetError,
+};
+pub use delete_rc_disk::{
+    DeleteRcDiskRequest, DeleteRcDiskRequestBuilder, DeleteRcDiskResponse,
+    DeleteRcDiskError,
+};
+pub use delete_rc_instance::{
+    DeleteRcInstanceRequest, DeleteRcInstanceRequestBuilder, DeleteRcInstanceResponse,
+    DeleteRcInstanceError,
+};
+pub use delete_rc_instances::{
+    DeleteRcInstancesRequest, DeleteRcInstancesRequestBuilder, DeleteRcInstancesResponse,
+    DeleteRcInstancesError,
+};
+pub use delete_rc_node_pool::{
+    DeleteRcNodePoolRequest, DeleteRcNodePoolRequestBuilder, DeleteRcNodePoolResponse,
+    DeleteRcNodePoolError,
+};
+pub use delete_rc_snapshot::{
+    DeleteRcSnapshotRequest, DeleteRcSnapshotRequestBuilder, DeleteRcSnapshotResponse,
+    DeleteRcSnapshotError,
+};
+pub use delete_rcv_cluster::{
+    DeleteRcvClusterRequest, DeleteRcvClusterRequestBuilder, DeleteRcvClusterResponse,
+    DeleteRcvClusterError,
+};
+pub use delete_replication_link::{
+    DeleteReplicationLinkRequest, DeleteReplicationLinkRequestBuilder,
+    DeleteReplicationLinkResponse, DeleteReplicationLinkError,
+};
+pub use delete_secret::{
+    DeleteSecretRequest, DeleteSecretRequestBuilder, DeleteSecretResponse,
+    DeleteSecretError,
+};
+pub use delete_slot::{
+    DeleteSlotRequest, DeleteSlotRequestBuilder, DeleteSlotResponse, DeleteSlotError,
+};
+pub use delete_user_backup_file::{
+    DeleteUserBackupFileRequest, DeleteUserBackupFileRequestBuilder,
+    DeleteUserBackupFileResponse, DeleteUserBackupFileError,
+};
+pub use descibe_imports_from_database::{
+    DescibeImportsFromDatabaseRequest, DescibeImportsFromDatabaseRequestBuilder,
+    DescibeImportsFromDatabaseResponse, DescibeImportsFromDatabaseError,
+};
+pub use describe_ad_info::{
+    DescribeAdInfoRequest, DescribeAdInfoRequestBuilder, DescribeAdInfoResponse,
+    DescribeAdInfoError,
+};
+pub use describe_account_masking_privilege::{
+    DescribeAccountMaskingPrivilegeRequest,
+    DescribeAccountMaskingPrivilegeRequestBuilder,
+    DescribeAccountMaskingPrivilegeResponse, DescribeAccountMaskingPrivilegeError,
+};
+pub use describe_accounts::{
+    DescribeAccountsRequest, DescribeAccountsRequestBuilder, DescribeAccountsResponse,
+    DescribeAccountsError,
+};
+pub use describe_action_event_policy::{
+    DescribeActionEventPolicyRequest, DescribeActionEventPolicyRequestBuilder,
+    DescribeActionEventPolicyResponse, DescribeActionEventPolicyError,
+};
+pub use describe_active_operation_maintain_conf::{
+    DescribeActiveOperationMaintainConfRequest,
+    DescribeActiveOperationMaintainConfRequestBuilder,
+    DescribeActiveOperationMaintainConfResponse, DescribeActiveOperationMaintainConfError,
+};
+pub use describe_active_operation_tasks::{
+    DescribeActiveOperationTasksRequest, DescribeActiveOperationTasksRequestBuilder,
+    DescribeActiveOperationTasksResponse, DescribeActiveOperationTasksError,
+};
+pub use describe_all_whitelist_template::{
+    DescribeAllWhitelistTemplateRequest, DescribeAllWhitelistTemplateRequestBuilder,
+    DescribeAllWhitelistTemplateResponse, DescribeAllWhitelistTemplateError,
+};
+pub use describe_analyticdb_by_primary_db_instance::{
+    DescribeAnalyticdbByPrimaryDbInstanceRequest,
+    DescribeAnalyticdbByPrimaryDbInstanceRequestBuilder,
+    DescribeAnalyticdbByPrimaryDbInstanceResponse,
+    DescribeAnalyticdbByPrimaryDbInstanceError,
+};
+pub use describe_available_classes::{
+    DescribeAvailableClassesRequest, DescribeAvailableClassesRequestBuilder,
+    DescribeAvailableClassesResponse, DescribeAvailableClassesError,
+};
+pub use describe_available_cross_region::{
+    DescribeAvailableCrossRegionRequest, DescribeAvailableCrossRegionRequestBuilder,
+    DescribeAvailableCrossRegionResponse, DescribeAvailableCrossRegionError,
+};
+pub use describe_available_metrics::{
+    DescribeAvailableMetricsRequest, DescribeAvailableMetricsRequestBuilder,
+    DescribeAvailableMetricsResponse, DescribeAvailableMetricsError,
+};
+pub use describe_available_recovery_time::{
+    DescribeAvailableRecoveryTimeRequest, DescribeAvailableRecoveryTimeRequestBuilder,
+    DescribeAvailableRecoveryTimeResponse, DescribeAvailableRecoveryTimeError,
+};
+pub use describe_available_zones::{
+    DescribeAvailableZonesRequest, DescribeAvailableZonesRequestBuilder,
+    DescribeAvailableZonesResponse, DescribeAvailableZonesError,
+};
+pub use describe_backup_database::{
+    DescribeBackupDatabaseRequest, DescribeBackupDatabaseRequestBuilder,
+    DescribeBackupDatabaseResponse, DescribeBackupDatabaseError,
+};
+pub use describe_backup_policy::{
+    DescribeBackupPolicyRequest, DescribeBackupPolicyRequestBuilder,
+    DescribeBackupPolicyResponse, DescribeBackupPolicyError,
+};
+pub use describe_backup_tasks::{
+    DescribeBackupTasksRequest, DescribeBackupTasksRequestBuilder,
+    DescribeBackupTasksResponse, DescribeBackupTasksError,
+};
+pub use describe_backups::{
+    DescribeBackupsRequest, DescribeBackupsRequestBuilder, DescribeBackupsResponse,
+    DescribeBackupsError,
+};
+pub use describe_binlog_files::{
+    DescribeBinlogFilesRequest, DescribeBinlogFilesRequestBuilder,
+    DescribeBinlogFilesResponse, DescribeBinlogFilesError,
+};
+pub use describe_character_set_name::{
+    DescribeCharacterSetNameRequest, DescribeCharacterSetNameRequestBuilder,
+    DescribeCharacterSetNameResponse, DescribeCharacterSetNameError,
+};
+pub use describe_class_details::{
+    DescribeClassDetailsRequest, DescribeClassDetailsRequestBuilder,
+    DescribeClassDetailsResponse, DescribeClassDetailsError,
+};
+pub use describe_cloud_migration_precheck_result::{
+    DescribeCloudMigrationPrecheckResultRequest,
+    DescribeCloudMigrationPrecheckResultRequestBuilder,
+    DescribeCloudMigrationPrecheckResultResponse,
+    DescribeCloudMigrationPrecheckResultError,
+};
+pub use describe_cloud_migration_result::{
+    DescribeCloudMigrationResultRequest, DescribeCloudMigrationResultRequestBuilder,
+    DescribeCloudMigrationResultResponse, DescribeCloudMigrationResultError,
+};
+pub use describe_collation_time_zones::{
+    DescribeCollationTimeZonesRequest, DescribeCollationTimeZonesRequestBuilder,
+    DescribeCollationTimeZonesResponse, DescribeCollationTimeZonesError,
+};
+pub use describe_compute_burst_config::{
+    DescribeComputeBurstConfigRequest, DescribeComputeBurstConfigRequestBuilder,
+    DescribeComputeBurstConfigResponse, DescribeComputeBurstConfigError,
+};
+pub use describe_cross_backup_meta_list::{
+    DescribeCrossBackupMetaListRequest, DescribeCrossBackupMetaListRequestBuilder,
+    DescribeCrossBackupMetaListResponse, DescribeCrossBackupMetaListError,
+};
+pub use describe_cross_region_backup_db_instance::{
+    DescribeCrossRegionBackupDbInstanceRequest,
+    DescribeCrossRegionBackupDbInstanceRequestBuilder,
+    DescribeCrossRegionBackupDbInstanceResponse, DescribeCrossRegionBackupDbInstanceError,
+};
+pub use describe_cross_region_backups::{
+    DescribeCrossRegionBackupsRequest, DescribeCrossRegionBackupsRequestBuilder,
+    DescribeCrossRegionBackupsResponse, DescribeCrossRegionBackupsError,
+};
+pub use describe_cross_region_log_backup_files::{
+    DescribeCrossRegionLogBackupFilesRequest,
+    DescribeCrossRegionLogBackupFilesRequestBuilder,
+    DescribeCrossRegionLogBackupFilesResponse, DescribeCrossRegionLogBackupFilesError,
+};
+pub use describe_current_modify_order::{
+    DescribeCurrentModifyOrderRequest, DescribeCurrentModifyOrderRequestBuilder,
+    DescribeCurrentModifyOrderResponse, DescribeCurrentModifyOrderError,
+};
+pub use describe_custins_resource_info::{
+    DescribeCustinsResourceInfoRequest, DescribeCustinsResourceInfoRequestBuilder,
+    DescribeCustinsResourceInfoResponse, DescribeCustinsResourceInfoError,
 };
 pub use describe_db_instance_attribute::{
     DescribeDbInstanceAttributeRequest, DescribeDbInstanceAttributeRequestBuilder,
     DescribeDbInstanceAttributeResponse, DescribeDbInstanceAttributeError,
 };
+pub use describe_db_instance_by_tags::{
+    DescribeDbInstanceByTagsRequest, DescribeDbInstanceByTagsRequestBuilder,
+    DescribeDbInstanceByTagsResponse, DescribeDbInstanceByTagsError,
+};
+pub use describe_db_instance_cls::{
+    DescribeDbInstanceClsRequest, DescribeDbInstanceClsRequestBuilder,
+    DescribeDbInstanceClsResponse, DescribeDbInstanceClsError,
+};
+pub use describe_db_instance_connectivity::{
+    DescribeDbInstanceConnectivityRequest, DescribeDbInstanceConnectivityRequestBuilder,
+    DescribeDbInstanceConnectivityResponse, DescribeDbInstanceConnectivityError,
+};
+pub use describe_db_instance_detail::{
+    DescribeDbInstanceDetailRequest, DescribeDbInstanceDetailRequestBuilder,
+    DescribeDbInstanceDetailResponse, DescribeDbInstanceDetailError,
+};
+pub use describe_db_instance_encryption_key::{
+    DescribeDbInstanceEncryptionKeyRequest,
+    DescribeDbInstanceEncryptionKeyRequestBuilder,
+    DescribeDbInstanceEncryptionKeyResponse, DescribeDbInstanceEncryptionKeyError,
+};
+pub use describe_db_instance_endpoints::{
+    DescribeDbInstanceEndpointsRequest, DescribeDbInstanceEndpointsRequestBuilder,
+    DescribeDbInstanceEndpointsResponse, DescribeDbInstanceEndpointsError,
+};
+pub use describe_db_instance_ha_config::{
+    DescribeDbInstanceHaConfigRequest, DescribeDbInstanceHaConfigRequestBuilder,
+    DescribeDbInstanceHaConfigResponse, DescribeDbInstanceHaConfigError,
+};
+pub use describe_db_instance_ip_array_list::{
+    DescribeDbInstanceIpArrayListRequest, DescribeDbInstanceIpArrayListRequestBuilder,
+    DescribeDbInstanceIpArrayListResponse, DescribeDbInstanceIpArrayListError,
+};
+pub use describe_db_instance_ip_hostname::{
+    DescribeDbInstanceIpHostnameRequest, DescribeDbInstanceIpHostnameRequestBuilder,
+    DescribeDbInstanceIpHostnameResponse, DescribeDbInstanceIpHostnameError,
+};
+pub use describe_db_instance_metrics::{
+    DescribeDbInstanceMetricsRequest, DescribeDbInstanceMetricsRequestBuilder,
+    DescribeDbInstanceMetricsResponse, DescribeDbInstanceMetricsError,
+};
+pub use describe_db_instance_monitor::{
+    DescribeDbInstanceMonitorRequest, DescribeDbInstanceMonitorRequestBuilder,
+    DescribeDbInstanceMonitorResponse, DescribeDbInstanceMonitorError,
+};
+pub use describe_db_instance_net_info::{
+    DescribeDbInstanceNetInfoRequest, DescribeDbInstanceNetInfoRequestBuilder,
+    DescribeDbInstanceNetInfoResponse, DescribeDbInstanceNetInfoError,
+};
+pub use describe_db_instance_net_info_for_channel::{
+    DescribeDbInstanceNetInfoForChannelRequest,
+    DescribeDbInstanceNetInfoForChannelRequestBuilder,
+    DescribeDbInstanceNetInfoForChannelResponse, DescribeDbInstanceNetInfoForChannelError,
+};
+pub use describe_db_instance_performance::{
+    DescribeDbInstancePerformanceRequest, DescribeDbInstancePerformanceRequestBuilder,
+    DescribeDbInstancePerformanceResponse, DescribeDbInstancePerformanceError,
+};
+pub use describe_db_instance_promote_activity::{
+    DescribeDbInstancePromoteActivityRequest,
+    DescribeDbInstancePromoteActivityRequestBuilder,
+    DescribeDbInstancePromoteActivityResponse, DescribeDbInstancePromoteActivityError,
+};
+pub use describe_db_instance_proxy_configuration::{
+    DescribeDbInstanceProxyConfigurationRequest,
+    DescribeDbInstanceProxyConfigurationRequestBuilder,
+    DescribeDbInstanceProxyConfigurationResponse,
+    DescribeDbInstanceProxyConfigurationError,
+};
+pub use describe_db_instance_replication::{
+    DescribeDbInstanceReplicationRequest, DescribeDbInstanceReplicationRequestBuilder,
+    DescribeDbInstanceReplicationResponse, DescribeDbInstanceReplicationError,
+};
+pub use describe_db_instance_ssl::{
+    DescribeDbInstanceSslRequest, DescribeDbInstanceSslRequestBuilder,
+    DescribeDbInstanceSslResponse, DescribeDbInstanceSslError,
+};
+pub use describe_db_instance_security_group_rule::{
+    DescribeDbInstanceSecurityGroupRuleRequest,
+    DescribeDbInstanceSecurityGroupRuleRequestBuilder,
+    DescribeDbInstanceSecurityGroupRuleResponse, DescribeDbInstanceSecurityGroupRuleError,
+};
+pub use describe_db_instance_switch_log::{
+    DescribeDbInstanceSwitchLogRequest, DescribeDbInstanceSwitchLogRequestBuilder,
+    DescribeDbInstanceSwitchLogResponse, DescribeDbInstanceSwitchLogError,
+};
+pub use describe_db_instance_tde::{
+    DescribeDbInstanceTdeRequest, DescribeDbInstanceTdeRequestBuilder,
+    DescribeDbInstanceTdeResponse, DescribeDbInstanceTdeError,
+};
 pub use describe_db_instances::{
     DescribeDbInstancesRequest, DescribeDbInstancesRequestBuilder,
     DescribeDbInstancesResponse, DescribeDbInstancesError,
+};
+pub use describe_db_instances_as_csv::{
+    DescribeDbInstancesAsCsvRequest, DescribeDbInstancesAsCsvRequestBuilder,
+    DescribeDbInstancesAsCsvResponse, DescribeDbInstancesAsCsvError,
+};
+pub use describe_db_instances_by_expire_time::{
+    DescribeDbInstancesByExpireTimeRequest,
+    DescribeDbInstancesByExpireTimeRequestBuilder,
+    DescribeDbInstancesByExpireTimeResponse, DescribeDbInstancesByExpireTimeError,
+};
+pub use describe_db_instances_by_performance::{
+    DescribeDbInstancesByPerformanceRequest,
+    DescribeDbInstancesByPerformanceRequestBuilder,
+    DescribeDbInstancesByPerformanceResponse, DescribeDbInstancesByPerformanceError,
+};
+pub use describe_db_instances_for_clone::{
+    DescribeDbInstancesForCloneRequest, DescribeDbInstancesForCloneRequestBuilder,
+    DescribeDbInstancesForCloneResponse, DescribeDbInstancesForCloneError,
+};
+pub use describe_db_mini_engine_versions::{
+    DescribeDbMiniEngineVersionsRequest, DescribeDbMiniEngineVersionsRequestBuilder,
+    DescribeDbMiniEngineVersionsResponse, DescribeDbMiniEngineVersionsError,
+};
+pub use describe_db_proxy::{
+    DescribeDbProxyRequest, DescribeDbProxyRequestBuilder, DescribeDbProxyResponse,
+    DescribeDbProxyError,
+};
+pub use describe_db_proxy_endpoint::{
+    DescribeDbProxyEndpointRequest, DescribeDbProxyEndpointRequestBuilder,
+    DescribeDbProxyEndpointResponse, DescribeDbProxyEndpointError,
+};
+pub use describe_db_proxy_performance::{
+    DescribeDbProxyPerformanceRequest, DescribeDbProxyPerformanceRequestBuilder,
+    DescribeDbProxyPerformanceResponse, DescribeDbProxyPerformanceError,
+};
+pub use describe_dtc_security_ip_hosts_for_sql_server::{
+    DescribeDtcSecurityIpHostsForSqlServerRequest,
+    DescribeDtcSecurityIpHostsForSqlServerRequestBuilder,
+    DescribeDtcSecurityIpHostsForSqlServerResponse,
+    DescribeDtcSecurityIpHostsForSqlServerError,
 };
 pub use describe_databases::{
     DescribeDatabasesRequest, DescribeDatabasesRequestBuilder, DescribeDatabasesResponse,
     DescribeDatabasesError,
 };
+pub use describe_dedicated_host_groups::{
+    DescribeDedicatedHostGroupsRequest, DescribeDedicatedHostGroupsRequestBuilder,
+    DescribeDedicatedHostGroupsResponse, DescribeDedicatedHostGroupsError,
+};
+pub use describe_dedicated_hosts::{
+    DescribeDedicatedHostsRequest, DescribeDedicatedHostsRequestBuilder,
+    DescribeDedicatedHostsResponse, DescribeDedicatedHostsError,
+};
+pub use describe_detached_backups::{
+    DescribeDetachedBackupsRequest, DescribeDetachedBackupsRequestBuilder,
+    DescribeDetachedBackupsResponse, DescribeDetachedBackupsError,
+};
+pub use describe_diagnostic_report_list::{
+    DescribeDiagnosticReportListRequest, DescribeDiagnosticReportListRequestBuilder,
+    DescribeDiagnosticReportListResponse, DescribeDiagnosticReportListError,
+};
+pub use describe_error_logs::{
+    DescribeErrorLogsRequest, DescribeErrorLogsRequestBuilder, DescribeErrorLogsResponse,
+    DescribeErrorLogsError,
+};
+pub use describe_events::{
+    DescribeEventsRequest, DescribeEventsRequestBuilder, DescribeEventsResponse,
+    DescribeEventsError,
+};
+pub use describe_gad_instances::{
+    DescribeGadInstancesRequest, DescribeGadInstancesRequestBuilder,
+    DescribeGadInstancesResponse, DescribeGadInstancesError,
+};
+pub use describe_ha_diagnose_config::{
+    DescribeHaDiagnoseConfigRequest, DescribeHaDiagnoseConfigRequestBuilder,
+    DescribeHaDiagnoseConfigResponse, DescribeHaDiagnoseConfigError,
+};
+pub use describe_ha_switch_config::{
+    DescribeHaSwitchConfigRequest, DescribeHaSwitchConfigRequestBuilder,
+    DescribeHaSwitchConfigResponse, DescribeHaSwitchConfigError,
+};
+pub use describe_history_events::{
+    DescribeHistoryEventsRequest, DescribeHistoryEventsRequestBuilder,
+    DescribeHistoryEventsResponse, DescribeHistoryEventsError,
+};
+pub use describe_history_events_stat::{
+    DescribeHistoryEventsStatRequest, DescribeHistoryEventsStatRequestBuilder,
+    DescribeHistoryEventsStatResponse, DescribeHistoryEventsStatError,
+};
+pub use describe_history_tasks::{
+    DescribeHistoryTasksRequest, DescribeHistoryTasksRequestBuilder,
+    DescribeHistoryTasksResponse, DescribeHistoryTasksError,
+};
+pub use describe_history_tasks_stat::{
+    DescribeHistoryTasksStatRequest, DescribeHistoryTasksStatRequestBuilder,
+    DescribeHistoryTasksStatResponse, DescribeHistoryTasksStatError,
+};
+pub use describe_host_group_elastic_strategy_parameters::{
+    DescribeHostGroupElasticStrategyParametersRequest,
+    DescribeHostGroupElasticStrategyParametersRequestBuilder,
+    DescribeHostGroupElasticStrategyParametersResponse,
+    DescribeHostGroupElasticStrategyParametersError,
+};
+pub use describe_host_web_shell::{
+    DescribeHostWebShellRequest, DescribeHostWebShellRequestBuilder,
+    DescribeHostWebShellResponse, DescribeHostWebShellError,
+};
+pub use describe_import_task::{
+    DescribeImportTaskRequest, DescribeImportTaskRequestBuilder,
+    DescribeImportTaskResponse, DescribeImportTaskError,
+};
+pub use describe_import_task_validation::{
+    DescribeImportTaskValidationRequest, DescribeImportTaskValidationRequestBuilder,
+    DescribeImportTaskValidationResponse, DescribeImportTaskValidationError,
+};
+pub use describe_imports_for_sql_server::{
+    DescribeImportsForSqlServerRequest, DescribeImportsForSqlServerRequestBuilder,
+    DescribeImportsForSqlServerResponse, DescribeImportsForSqlServerError,
+};
+pub use describe_instance_auto_renewal_attribute::{
+    DescribeInstanceAutoRenewalAttributeRequest,
+    DescribeInstanceAutoRenewalAttributeRequestBuilder,
+    DescribeInstanceAutoRenewalAttributeResponse,
+    DescribeInstanceAutoRenewalAttributeError,
+};
+pub use describe_instance_cross_backup_policy::{
+    DescribeInstanceCrossBackupPolicyRequest,
+    DescribeInstanceCrossBackupPolicyRequestBuilder,
+    DescribeInstanceCrossBackupPolicyResponse, DescribeInstanceCrossBackupPolicyError,
+};
+pub use describe_instance_keywords::{
+    DescribeInstanceKeywordsRequest, DescribeInstanceKeywordsRequestBuilder,
+    DescribeInstanceKeywordsResponse, DescribeInstanceKeywordsError,
+};
+pub use describe_instance_linked_whitelist_template::{
+    DescribeInstanceLinkedWhitelistTemplateRequest,
+    DescribeInstanceLinkedWhitelistTemplateRequestBuilder,
+    DescribeInstanceLinkedWhitelistTemplateResponse,
+    DescribeInstanceLinkedWhitelistTemplateError,
+};
+pub use describe_kms_associate_resources::{
+    DescribeKmsAssociateResourcesRequest, DescribeKmsAssociateResourcesRequestBuilder,
+    DescribeKmsAssociateResourcesResponse, DescribeKmsAssociateResourcesError,
+};
+pub use describe_local_available_recovery_time::{
+    DescribeLocalAvailableRecoveryTimeRequest,
+    DescribeLocalAvailableRecoveryTimeRequestBuilder,
+    DescribeLocalAvailableRecoveryTimeResponse, DescribeLocalAvailableRecoveryTimeError,
+};
+pub use describe_log_backup_files::{
+    DescribeLogBackupFilesRequest, DescribeLogBackupFilesRequestBuilder,
+    DescribeLogBackupFilesResponse, DescribeLogBackupFilesError,
+};
+pub use describe_marketing_activity::{
+    DescribeMarketingActivityRequest, DescribeMarketingActivityRequestBuilder,
+    DescribeMarketingActivityResponse, DescribeMarketingActivityError,
+};
+pub use describe_masking_rules::{
+    DescribeMaskingRulesRequest, DescribeMaskingRulesRequestBuilder,
+    DescribeMaskingRulesResponse, DescribeMaskingRulesError,
+};
+pub use describe_meta_list::{
+    DescribeMetaListRequest, DescribeMetaListRequestBuilder, DescribeMetaListResponse,
+    DescribeMetaListError,
+};
+pub use describe_migrate_task_by_id::{
+    DescribeMigrateTaskByIdRequest, DescribeMigrateTaskByIdRequestBuilder,
+    DescribeMigrateTaskByIdResponse, DescribeMigrateTaskByIdError,
+};
+pub use describe_migrate_tasks::{
+    DescribeMigrateTasksRequest, DescribeMigrateTasksRequestBuilder,
+    DescribeMigrateTasksResponse, DescribeMigrateTasksError,
+};
+pub use describe_modify_pg_hba_config_log::{
+    DescribeModifyPgHbaConfigLogRequest, DescribeModifyPgHbaConfigLogRequestBuilder,
+    DescribeModifyPgHbaConfigLogResponse, DescribeModifyPgHbaConfigLogError,
+};
+pub use describe_modify_parameter_log::{
+    DescribeModifyParameterLogRequest, DescribeModifyParameterLogRequestBuilder,
+    DescribeModifyParameterLogResponse, DescribeModifyParameterLogError,
+};
+pub use describe_oss_downloads::{
+    DescribeOssDownloadsRequest, DescribeOssDownloadsRequestBuilder,
+    DescribeOssDownloadsResponse, DescribeOssDownloadsError,
+};
+pub use describe_pg_hba_config::{
+    DescribePgHbaConfigRequest, DescribePgHbaConfigRequestBuilder,
+    DescribePgHbaConfigResponse, DescribePgHbaConfigError,
+};
+pub use describe_parameter_group::{
+    DescribeParameterGroupRequest, DescribeParameterGroupRequestBuilder,
+    DescribeParameterGroupResponse, DescribeParameterGroupError,
+};
+pub use describe_parameter_groups::{
+    DescribeParameterGroupsRequest, DescribeParameterGroupsRequestBuilder,
+    DescribeParameterGroupsResponse, DescribeParameterGroupsError,
+};
+pub use describe_parameter_templates::{
+    DescribeParameterTemplatesRequest, DescribeParameterTemplatesRequestBuilder,
+    DescribeParameterTemplatesResponse, DescribeParameterTemplatesError,
+};
+pub use describe_parameter_timed_schedule_task::{
+    DescribeParameterTimedScheduleTaskRequest,
+    DescribeParameterTimedScheduleTaskRequestBuilder,
+    DescribeParameterTimedScheduleTaskResponse, DescribeParameterTimedScheduleTaskError,
+};
+pub use describe_parameters::{
+    DescribeParametersRequest, DescribeParametersRequestBuilder,
+    DescribeParametersResponse, DescribeParametersError,
+};
+pub use describe_postgres_extensions::{
+    DescribePostgresExtensionsRequest, DescribePostgresExtensionsRequestBuilder,
+    DescribePostgresExtensionsResponse, DescribePostgresExtensionsError,
+};
+pub use describe_price::{
+    DescribePriceRequest, DescribePriceRequestBuilder, DescribePriceResponse,
+    DescribePriceError,
+};
+pub use describe_quick_sale_config::{
+    DescribeQuickSaleConfigRequest, DescribeQuickSaleConfigRequestBuilder,
+    DescribeQuickSaleConfigResponse, DescribeQuickSaleConfigError,
+};
+pub use describe_rc_available_resource::{
+    DescribeRcAvailableResourceRequest, DescribeRcAvailableResourceRequestBuilder,
+    DescribeRcAvailableResourceResponse, DescribeRcAvailableResourceError,
+};
+pub use describe_rc_cloud_assistant_status::{
+    DescribeRcCloudAssistantStatusRequest, DescribeRcCloudAssistantStatusRequestBuilder,
+    DescribeRcCloudAssistantStatusResponse, DescribeRcCloudAssistantStatusError,
+};
+pub use describe_rc_cluster_config::{
+    DescribeRcClusterConfigRequest, DescribeRcClusterConfigRequestBuilder,
+    DescribeRcClusterConfigResponse, DescribeRcClusterConfigError,
+};
+pub use describe_rc_cluster_nodes::{
+    DescribeRcClusterNodesRequest, DescribeRcClusterNodesRequestBuilder,
+    DescribeRcClusterNodesResponse, DescribeRcClusterNodesError,
+};
+pub use describe_rc_clusters::{
+    DescribeRcClustersRequest, DescribeRcClustersRequestBuilder,
+    DescribeRcClustersResponse, DescribeRcClustersError,
+};
+pub use describe_rc_deployment_sets::{
+    DescribeRcDeploymentSetsRequest, DescribeRcDeploymentSetsRequestBuilder,
+    DescribeRcDeploymentSetsResponse, DescribeRcDeploymentSetsError,
+};
+pub use describe_rc_disks::{
+    DescribeRcDisksRequest, DescribeRcDisksRequestBuilder, DescribeRcDisksResponse,
+    DescribeRcDisksError,
+};
+pub use describe_rc_elastic_scaling::{
+    DescribeRcElasticScalingRequest, DescribeRcElasticScalingRequestBuilder,
+    DescribeRcElasticScalingResponse, DescribeRcElasticScalingError,
+};
+pub use describe_rc_image_list::{
+    DescribeRcImageListRequest, DescribeRcImageListRequestBuilder,
+    DescribeRcImageListResponse, DescribeRcImageListError,
+};
+pub use describe_rc_instance_attribute::{
+    DescribeRcInstanceAttributeRequest, DescribeRcInstanceAttributeRequestBuilder,
+    DescribeRcInstanceAttributeResponse, DescribeRcInstanceAttributeError,
+};
+pub use describe_rc_instance_ddos_count::{
+    DescribeRcInstanceDdosCountRequest, DescribeRcInstanceDdosCountRequestBuilder,
+    DescribeRcInstanceDdosCountResponse, DescribeRcInstanceDdosCountError,
+};
+pub use describe_rc_instance_history_events::{
+    DescribeRcInstanceHistoryEventsRequest,
+    DescribeRcInstanceHistoryEventsRequestBuilder,
+    DescribeRcInstanceHistoryEventsResponse, DescribeRcInstanceHistoryEventsError,
+};
+pub use describe_rc_instance_ip_address::{
+    DescribeRcInstanceIpAddressRequest, DescribeRcInstanceIpAddressRequestBuilder,
+    DescribeRcInstanceIpAddressResponse, DescribeRcInstanceIpAddressError,
+};
+pub use describe_rc_instance_type_families::{
+    DescribeRcInstanceTypeFamiliesRequest, DescribeRcInstanceTypeFamiliesRequestBuilder,
+    DescribeRcInstanceTypeFamiliesResponse, DescribeRcInstanceTypeFamiliesError,
+};
+pub use describe_rc_instance_types::{
+    DescribeRcInstanceTypesRequest, DescribeRcInstanceTypesRequestBuilder,
+    DescribeRcInstanceTypesResponse, DescribeRcInstanceTypesError,
+};
+pub use describe_rc_instance_vnc_url::{
+    DescribeRcInstanceVncUrlRequest, DescribeRcInstanceVncUrlRequestBuilder,
+    DescribeRcInstanceVncUrlResponse, DescribeRcInstanceVncUrlError,
+};
+pub use describe_rc_instances::{
+    DescribeRcInstancesRequest, DescribeRcInstancesRequestBuilder,
+    DescribeRcInstancesResponse, DescribeRcInstancesError,
+};
+pub use describe_rc_invocation_results::{
+    DescribeRcInvocationResultsRequest, DescribeRcInvocationResultsRequestBuilder,
+    DescribeRcInvocationResultsResponse, DescribeRcInvocationResultsError,
+};
+pub use describe_rc_metric_list::{
+    DescribeRcMetricListRequest, DescribeRcMetricListRequestBuilder,
+    DescribeRcMetricListResponse, DescribeRcMetricListError,
+};
+pub use describe_rc_network_interfaces::{
+    DescribeRcNetworkInterfacesRequest, DescribeRcNetworkInterfacesRequestBuilder,
+    DescribeRcNetworkInterfacesResponse, DescribeRcNetworkInterfacesError,
+};
+pub use describe_rc_node_pool::{
+    DescribeRcNodePoolRequest, DescribeRcNodePoolRequestBuilder,
+    DescribeRcNodePoolResponse, DescribeRcNodePoolError,
+};
+pub use describe_rc_resources_modification::{
+    DescribeRcResourcesModificationRequest,
+    DescribeRcResourcesModificationRequestBuilder,
+    DescribeRcResourcesModificationResponse, DescribeRcResourcesModificationError,
+};
+pub use describe_rc_security_group_list::{
+    DescribeRcSecurityGroupListRequest, DescribeRcSecurityGroupListRequestBuilder,
+    DescribeRcSecurityGroupListResponse, DescribeRcSecurityGroupListError,
+};
+pub use describe_rc_security_group_permission::{
+    DescribeRcSecurityGroupPermissionRequest,
+    DescribeRcSecurityGroupPermissionRequestBuilder,
+    DescribeRcSecurityGroupPermissionResponse, DescribeRcSecurityGroupPermissionError,
+};
+pub use describe_rc_snapshots::{
+    DescribeRcSnapshotsRequest, DescribeRcSnapshotsRequestBuilder,
+    DescribeRcSnapshotsResponse, DescribeRcSnapshotsError,
+};
+pub use describe_rcv_cluster::{
+    DescribeRcvClusterRequest, DescribeRcvClusterRequestBuilder,
+    DescribeRcvClusterResponse, DescribeRcvClusterError,
+};
+pub use describe_rds_resource_settings::{
+    DescribeRdsResourceSettingsRequest, DescribeRdsResourceSettingsRequestBuilder,
+    DescribeRdsResourceSettingsResponse, DescribeRdsResourceSettingsError,
+};
+pub use describe_read_db_instance_delay::{
+    DescribeReadDbInstanceDelayRequest, DescribeReadDbInstanceDelayRequestBuilder,
+    DescribeReadDbInstanceDelayResponse, DescribeReadDbInstanceDelayError,
+};
+pub use describe_region_infos::{
+    DescribeRegionInfosRequest, DescribeRegionInfosRequestBuilder,
+    DescribeRegionInfosResponse, DescribeRegionInfosError,
+};
+pub use describe_regions::{
+    DescribeRegionsRequest, DescribeRegionsRequestBuilder, DescribeRegionsResponse,
+    DescribeRegionsError,
+};
+pub use describe_renewal_price::{
+    DescribeRenewalPriceRequest, DescribeRenewalPriceRequestBuilder,
+    DescribeRenewalPriceResponse, DescribeRenewalPriceError,
+};
+pub use describe_replication_link_logs::{
+    DescribeReplicationLinkLogsRequest, DescribeReplicationLinkLogsRequestBuilder,
+    DescribeReplicationLinkLogsResponse, DescribeReplicationLinkLogsError,
+};
+pub use describe_resource_details::{
+    DescribeResourceDetailsRequest, DescribeResourceDetailsRequestBuilder,
+    DescribeResourceDetailsResponse, DescribeResourceDetailsError,
+};
 pub use describe_resource_usage::{
     DescribeResourceUsageRequest, DescribeResourceUsageRequestBuilder,
     DescribeResourceUsageResponse, DescribeResourceUsageError,
 };
+pub use describe_sql_collector_policy::{
+    DescribeSqlCollectorPolicyRequest, DescribeSqlCollectorPolicyRequestBuilder,
+    DescribeSqlCollectorPolicyResponse, DescribeSqlCollectorPolicyError,
+};
+pub use describe_sql_collector_retention::{
+    DescribeSqlCollectorRetentionRequest, DescribeSqlCollectorRetentionRequestBuilder,
+    DescribeSqlCollectorRetentionResponse, DescribeSqlCollectorRetentionError,
+};
+pub use describe_sql_log_files::{
+    DescribeSqlLogFilesRequest, DescribeSqlLogFilesRequestBuilder,
+    DescribeSqlLogFilesResponse, DescribeSqlLogFilesError,
+};
+pub use describe_sql_log_records::{
+    DescribeSqlLogRecordsRequest, DescribeSqlLogRecordsRequestBuilder,
+    DescribeSqlLogRecordsResponse, DescribeSqlLogRecordsError,
+};
+pub use describe_sql_log_report_list::{
+    DescribeSqlLogReportListRequest, DescribeSqlLogReportListRequestBuilder,
+    DescribeSqlLogReportListResponse, DescribeSqlLogReportListError,
+};
+pub use describe_sql_server_upgrade_versions::{
+    DescribeSqlServerUpgradeVersionsRequest,
+    DescribeSqlServerUpgradeVersionsRequestBuilder,
+    DescribeSqlServerUpgradeVersionsResponse, DescribeSqlServerUpgradeVersionsError,
+};
+pub use describe_secrets::{
+    DescribeSecretsRequest, DescribeSecretsRequestBuilder, DescribeSecretsResponse,
+    DescribeSecretsError,
+};
+pub use describe_security_group_configuration::{
+    DescribeSecurityGroupConfigurationRequest,
+    DescribeSecurityGroupConfigurationRequestBuilder,
+    DescribeSecurityGroupConfigurationResponse, DescribeSecurityGroupConfigurationError,
+};
+pub use describe_slots::{
+    DescribeSlotsRequest, DescribeSlotsRequestBuilder, DescribeSlotsResponse,
+    DescribeSlotsError,
+};
+pub use describe_slow_log_records::{
+    DescribeSlowLogRecordsRequest, DescribeSlowLogRecordsRequestBuilder,
+    DescribeSlowLogRecordsResponse, DescribeSlowLogRecordsError,
+};
+pub use describe_slow_logs::{
+    DescribeSlowLogsRequest, DescribeSlowLogsRequestBuilder, DescribeSlowLogsResponse,
+    DescribeSlowLogsError,
+};
+pub use describe_support_online_resize_disk::{
+    DescribeSupportOnlineResizeDiskRequest,
+    DescribeSupportOnlineResizeDiskRequestBuilder,
+    DescribeSupportOnlineResizeDiskResponse, DescribeSupportOnlineResizeDiskError,
+};
+pub use describe_tags::{
+    DescribeTagsRequest, DescribeTagsRequestBuilder, DescribeTagsResponse,
+    DescribeTagsError,
+};
+pub use describe_tasks::{
+    DescribeTasksRequest, DescribeTasksRequestBuilder, DescribeTasksResponse,
+    DescribeTasksError,
+};
+pub use describe_upgrade_major_version_precheck_task::{
+    DescribeUpgradeMajorVersionPrecheckTaskRequest,
+    DescribeUpgradeMajorVersionPrecheckTaskRequestBuilder,
+    DescribeUpgradeMajorVersionPrecheckTaskResponse,
+    DescribeUpgradeMajorVersionPrecheckTaskError,
+};
+pub use describe_upgrade_major_version_tasks::{
+    DescribeUpgradeMajorVersionTasksRequest,
+    DescribeUpgradeMajorVersionTasksRequestBuilder,
+    DescribeUpgradeMajorVersionTasksResponse, DescribeUpgradeMajorVersionTasksError,
+};
+pub use describe_v_switch_list::{
+    DescribeVSwitchListRequest, DescribeVSwitchListRequestBuilder,
+    DescribeVSwitchListResponse, DescribeVSwitchListError,
+};
+pub use describe_v_switches::{
+    DescribeVSwitchesRequest, DescribeVSwitchesRequestBuilder, DescribeVSwitchesResponse,
+    DescribeVSwitchesError,
+};
+pub use describe_vpcs::{
+    DescribeVpcsRequest, DescribeVpcsRequestBuilder, DescribeVpcsResponse,
+    DescribeVpcsError,
+};
+pub use describe_whitelist_template::{
+    DescribeWhitelistTemplateRequest, DescribeWhitelistTemplateRequestBuilder,
+    DescribeWhitelistTemplateResponse, DescribeWhitelistTemplateError,
+};
+pub use describe_whitelist_template_linked_instance::{
+    DescribeWhitelistTemplateLinkedInstanceRequest,
+    DescribeWhitelistTemplateLinkedInstanceRequestBuilder,
+    DescribeWhitelistTemplateLinkedInstanceResponse,
+    DescribeWhitelistTemplateLinkedInstanceError,
+};
+pub use destroy_db_instance::{
+    DestroyDbInstanceRequest, DestroyDbInstanceRequestBuilder, DestroyDbInstanceResponse,
+    DestroyDbInstanceError,
+};
+pub use detach_gad_instance_member::{
+    DetachGadInstanceMemberRequest, DetachGadInstanceMemberRequestBuilder,
+    DetachGadInstanceMemberResponse, DetachGadInstanceMemberError,
+};
+pub use detach_rc_disk::{
+    DetachRcDiskRequest, DetachRcDiskRequestBuilder, DetachRcDiskResponse,
+    DetachRcDiskError,
+};
+pub use detach_whitelist_template_to_instance::{
+    DetachWhitelistTemplateToInstanceRequest,
+    DetachWhitelistTemplateToInstanceRequestBuilder,
+    DetachWhitelistTemplateToInstanceResponse, DetachWhitelistTemplateToInstanceError,
+};
+pub use enable_backup_encryption::{
+    EnableBackupEncryptionRequest, EnableBackupEncryptionRequestBuilder,
+    EnableBackupEncryptionResponse, EnableBackupEncryptionError,
+};
+pub use evaluate_local_extend_disk::{
+    EvaluateLocalExtendDiskRequest, EvaluateLocalExtendDiskRequestBuilder,
+    EvaluateLocalExtendDiskResponse, EvaluateLocalExtendDiskError,
+};
+pub use get_db_instance_topology::{
+    GetDbInstanceTopologyRequest, GetDbInstanceTopologyRequestBuilder,
+    GetDbInstanceTopologyResponse, GetDbInstanceTopologyError,
+};
+pub use get_db_proxy_instance_ssl::{
+    GetDbProxyInstanceSslRequest, GetDbProxyInstanceSslRequestBuilder,
+    GetDbProxyInstanceSslResponse, GetDbProxyInstanceSslError,
+};
+pub use grant_account_privilege::{
+    GrantAccountPrivilegeRequest, GrantAccountPrivilegeRequestBuilder,
+    GrantAccountPrivilegeResponse, GrantAccountPrivilegeError,
+};
+pub use grant_operator_permission::{
+    GrantOperatorPermissionRequest, GrantOperatorPermissionRequestBuilder,
+    GrantOperatorPermissionResponse, GrantOperatorPermissionError,
+};
 pub use import_database_between_instances::{
     ImportDatabaseBetweenInstancesRequest, ImportDatabaseBetweenInstancesRequestBuilder,
     ImportDatabaseBetweenInstancesResponse, ImportDatabaseBetweenInstancesError,
+};
+pub use import_user_backup_file::{
+    ImportUserBackupFileRequest, ImportUserBackupFileRequestBuilder,
+    ImportUserBackupFileResponse, ImportUserBackupFileError,
+};
+pub use install_rc_cloud_assistant::{
+    InstallRcCloudAssistantRequest, InstallRcCloudAssistantRequestBuilder,
+    InstallRcCloudAssistantResponse, InstallRcCloudAssistantError,
+};
+pub use list_classes::{
+    ListClassesRequest, ListClassesRequestBuilder, ListClassesResponse, ListClassesError,
+};
+pub use list_import_tasks::{
+    ListImportTasksRequest, ListImportTasksRequestBuilder, ListImportTasksResponse,
+    ListImportTasksError,
+};
+pub use list_rcv_clusters::{
+    ListRcvClustersRequest, ListRcvClustersRequestBuilder, ListRcvClustersResponse,
+    ListRcvClustersError,
+};
+pub use list_tag_resources::{
+    ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesResponse,
+    ListTagResourcesError,
+};
+pub use list_user_backup_files::{
+    ListUserBackupFilesRequest, ListUserBackupFilesRequestBuilder,
+    ListUserBackupFilesResponse, ListUserBackupFilesError,
+};
+pub use lock_account::{
+    LockAccountRequest, LockAccountRequestBuilder, LockAccountResponse, LockAccountError,
+};
+pub use migrate_connection_to_other_zone::{
+    MigrateConnectionToOtherZoneRequest, MigrateConnectionToOtherZoneRequestBuilder,
+    MigrateConnectionToOtherZoneResponse, MigrateConnectionToOtherZoneError,
+};
+pub use migrate_db_instance::{
+    MigrateDbInstanceRequest, MigrateDbInstanceRequestBuilder, MigrateDbInstanceResponse,
+    MigrateDbInstanceError,
+};
+pub use migrate_db_nodes::{
+    MigrateDbNodesRequest, MigrateDbNodesRequestBuilder, MigrateDbNodesResponse,
+    MigrateDbNodesError,
+};
+pub use migrate_security_ip_mode::{
+    MigrateSecurityIpModeRequest, MigrateSecurityIpModeRequestBuilder,
+    MigrateSecurityIpModeResponse, MigrateSecurityIpModeError,
+};
+pub use migrate_to_other_zone::{
+    MigrateToOtherZoneRequest, MigrateToOtherZoneRequestBuilder,
+    MigrateToOtherZoneResponse, MigrateToOtherZoneError,
+};
+pub use modify_ad_info::{
+    ModifyAdInfoRequest, ModifyAdInfoRequestBuilder, ModifyAdInfoResponse,
+    ModifyAdInfoError,
+};
+pub use modify_account_check_policy::{
+    ModifyAccountCheckPolicyRequest, ModifyAccountCheckPolicyRequestBuilder,
+    ModifyAccountCheckPolicyResponse, ModifyAccountCheckPolicyError,
+};
+pub use modify_account_description::{
+    ModifyAccountDescriptionRequest, ModifyAccountDescriptionRequestBuilder,
+    ModifyAccountDescriptionResponse, ModifyAccountDescriptionError,
+};
+pub use modify_account_masking_privilege::{
+    ModifyAccountMaskingPrivilegeRequest, ModifyAccountMaskingPrivilegeRequestBuilder,
+    ModifyAccountMaskingPrivilegeResponse, ModifyAccountMaskingPrivilegeError,
+};
+pub use modify_account_security_policy::{
+    ModifyAccountSecurityPolicyRequest, ModifyAccountSecurityPolicyRequestBuilder,
+    ModifyAccountSecurityPolicyResponse, ModifyAccountSecurityPolicyError,
+};
+pub use modify_action_event_policy::{
+    ModifyActionEventPolicyRequest, ModifyActionEventPolicyRequestBuilder,
+    ModifyActionEventPolicyResponse, ModifyActionEventPolicyError,
+};
+pub use modify_active_operation_tasks::{
+    ModifyActiveOperationTasksRequest, ModifyActiveOperationTasksRequestBuilder,
+    ModifyActiveOperationTasksResponse, ModifyActiveOperationTasksError,
+};
+pub use modify_backup_policy::{
+    ModifyBackupPolicyRequest, ModifyBackupPolicyRequestBuilder,
+    ModifyBackupPolicyResponse, ModifyBackupPolicyError,
+};
+pub use modify_backup_set_expire_time::{
+    ModifyBackupSetExpireTimeRequest, ModifyBackupSetExpireTimeRequestBuilder,
+    ModifyBackupSetExpireTimeResponse, ModifyBackupSetExpireTimeError,
+};
+pub use modify_collation_time_zone::{
+    ModifyCollationTimeZoneRequest, ModifyCollationTimeZoneRequestBuilder,
+    ModifyCollationTimeZoneResponse, ModifyCollationTimeZoneError,
+};
+pub use modify_compute_burst_config::{
+    ModifyComputeBurstConfigRequest, ModifyComputeBurstConfigRequestBuilder,
+    ModifyComputeBurstConfigResponse, ModifyComputeBurstConfigError,
+};
+pub use modify_custins_resource::{
+    ModifyCustinsResourceRequest, ModifyCustinsResourceRequestBuilder,
+    ModifyCustinsResourceResponse, ModifyCustinsResourceError,
+};
+pub use modify_db_description::{
+    ModifyDbDescriptionRequest, ModifyDbDescriptionRequestBuilder,
+    ModifyDbDescriptionResponse, ModifyDbDescriptionError,
+};
+pub use modify_db_instance::{
+    ModifyDbInstanceRequest, ModifyDbInstanceRequestBuilder, ModifyDbInstanceResponse,
+    ModifyDbInstanceError,
+};
+pub use modify_db_instance_auto_upgrade_minor_version::{
+    ModifyDbInstanceAutoUpgradeMinorVersionRequest,
+    ModifyDbInstanceAutoUpgradeMinorVersionRequestBuilder,
+    ModifyDbInstanceAutoUpgradeMinorVersionResponse,
+    ModifyDbInstanceAutoUpgradeMinorVersionError,
+};
+pub use modify_db_instance_cls::{
+    ModifyDbInstanceClsRequest, ModifyDbInstanceClsRequestBuilder,
+    ModifyDbInstanceClsResponse, ModifyDbInstanceClsError,
+};
+pub use modify_db_instance_config::{
+    ModifyDbInstanceConfigRequest, ModifyDbInstanceConfigRequestBuilder,
+    ModifyDbInstanceConfigResponse, ModifyDbInstanceConfigError,
+};
+pub use modify_db_instance_connection_mode::{
+    ModifyDbInstanceConnectionModeRequest, ModifyDbInstanceConnectionModeRequestBuilder,
+    ModifyDbInstanceConnectionModeResponse, ModifyDbInstanceConnectionModeError,
+};
+pub use modify_db_instance_connection_string::{
+    ModifyDbInstanceConnectionStringRequest,
+    ModifyDbInstanceConnectionStringRequestBuilder,
+    ModifyDbInstanceConnectionStringResponse, ModifyDbInstanceConnectionStringError,
+};
+pub use modify_db_instance_delayed_replication_time::{
+    ModifyDbInstanceDelayedReplicationTimeRequest,
+    ModifyDbInstanceDelayedReplicationTimeRequestBuilder,
+    ModifyDbInstanceDelayedReplicationTimeResponse,
+    ModifyDbInstanceDelayedReplicationTimeError,
+};
+pub use modify_db_instance_deletion_protection::{
+    ModifyDbInstanceDeletionProtectionRequest,
+    ModifyDbInstanceDeletionProtectionRequestBuilder,
+    ModifyDbInstanceDeletionProtectionResponse, ModifyDbInstanceDeletionProtectionError,
+};
+pub use modify_db_instance_description::{
+    ModifyDbInstanceDescriptionRequest, ModifyDbInstanceDescriptionRequestBuilder,
+    ModifyDbInstanceDescriptionResponse, ModifyDbInstanceDescriptionError,
+};
+pub use modify_db_instance_endpoint::{
+    ModifyDbInstanceEndpointRequest, ModifyDbInstanceEndpointRequestBuilder,
+    ModifyDbInstanceEndpointResponse, ModifyDbInstanceEndpointError,
+};
+pub use modify_db_instance_endpoint_address::{
+    ModifyDbInstanceEndpointAddressRequest,
+    ModifyDbInstanceEndpointAddressRequestBuilder,
+    ModifyDbInstanceEndpointAddressResponse, ModifyDbInstanceEndpointAddressError,
+};
+pub use modify_db_instance_ha_config::{
+    ModifyDbInstanceHaConfigRequest, ModifyDbInstanceHaConfigRequestBuilder,
+    ModifyDbInstanceHaConfigResponse, ModifyDbInstanceHaConfigError,
+};
+pub use modify_db_instance_maintain_time::{
+    ModifyDbInstanceMaintainTimeRequest, ModifyDbInstanceMaintainTimeRequestBuilder,
+    ModifyDbInstanceMaintainTimeResponse, ModifyDbInstanceMaintainTimeError,
+};
+pub use modify_db_instance_metrics::{
+    ModifyDbInstanceMetricsRequest, ModifyDbInstanceMetricsRequestBuilder,
+    ModifyDbInstanceMetricsResponse, ModifyDbInstanceMetricsError,
+};
+pub use modify_db_instance_monitor::{
+    ModifyDbInstanceMonitorRequest, ModifyDbInstanceMonitorRequestBuilder,
+    ModifyDbInstanceMonitorResponse, ModifyDbInstanceMonitorError,
+};
+pub use modify_db_instance_network_expire_time::{
+    ModifyDbInstanceNetworkExpireTimeRequest,
+    ModifyDbInstanceNetworkExpireTimeRequestBuilder,
+    ModifyDbInstanceNetworkExpireTimeResponse, ModifyDbInstanceNetworkExpireTimeError,
+};
+pub use modify_db_instance_network_type::{
+    ModifyDbInstanceNetworkTypeRequest, ModifyDbInstanceNetworkTypeRequestBuilder,
+    ModifyDbInstanceNetworkTypeResponse, ModifyDbInstanceNetworkTypeError,
+};
+pub use modify_db_instance_pay_type::{
+    ModifyDbInstancePayTypeRequest, ModifyDbInstancePayTypeRequestBuilder,
+    ModifyDbInstancePayTypeResponse, ModifyDbInstancePayTypeError,
+};
+pub use modify_db_instance_proxy_configuration::{
+    ModifyDbInstanceProxyConfigurationRequest,
+    ModifyDbInstanceProxyConfigurationRequestBuilder,
+    ModifyDbInstanceProxyConfigurationResponse, ModifyDbInstanceProxyConfigurationError,
+};
+pub use modify_db_instance_replication_switch::{
+    ModifyDbInstanceReplicationSwitchRequest,
+    ModifyDbInstanceReplicationSwitchRequestBuilder,
+    ModifyDbInstanceReplicationSwitchResponse, ModifyDbInstanceReplicationSwitchError,
+};
+pub use modify_db_instance_ssl::{
+    ModifyDbInstanceSslRequest, ModifyDbInstanceSslRequestBuilder,
+    ModifyDbInstanceSslResponse, ModifyDbInstanceSslError,
+};
+pub use modify_db_instance_security_group_rule::{
+    ModifyDbInstanceSecurityGroupRuleRequest,
+    ModifyDbInstanceSecurityGroupRuleRequestBuilder,
+    ModifyDbInstanceSecurityGroupRuleResponse, ModifyDbInstanceSecurityGroupRuleError,
+};
+pub use modify_db_instance_spec::{
+    ModifyDbInstanceSpecRequest, ModifyDbInstanceSpecRequestBuilder,
+    ModifyDbInstanceSpecResponse, ModifyDbInstanceSpecError,
+};
+pub use modify_db_instance_tde::{
+    ModifyDbInstanceTdeRequest, ModifyDbInstanceTdeRequestBuilder,
+    ModifyDbInstanceTdeResponse, ModifyDbInstanceTdeError,
+};
+pub use modify_db_instance_vector_support_status::{
+    ModifyDbInstanceVectorSupportStatusRequest,
+    ModifyDbInstanceVectorSupportStatusRequestBuilder,
+    ModifyDbInstanceVectorSupportStatusResponse, ModifyDbInstanceVectorSupportStatusError,
+};
+pub use modify_db_node::{
+    ModifyDbNodeRequest, ModifyDbNodeRequestBuilder, ModifyDbNodeResponse,
+    ModifyDbNodeError,
+};
+pub use modify_db_proxy::{
+    ModifyDbProxyRequest, ModifyDbProxyRequestBuilder, ModifyDbProxyResponse,
+    ModifyDbProxyError,
+};
+pub use modify_db_proxy_endpoint::{
+    ModifyDbProxyEndpointRequest, ModifyDbProxyEndpointRequestBuilder,
+    ModifyDbProxyEndpointResponse, ModifyDbProxyEndpointError,
+};
+pub use modify_db_proxy_endpoint_address::{
+    ModifyDbProxyEndpointAddressRequest, ModifyDbProxyEndpointAddressRequestBuilder,
+    ModifyDbProxyEndpointAddressResponse, ModifyDbProxyEndpointAddressError,
+};
+pub use modify_db_proxy_instance::{
+    ModifyDbProxyInstanceRequest, ModifyDbProxyInstanceRequestBuilder,
+    ModifyDbProxyInstanceResponse, ModifyDbProxyInstanceError,
+};
+pub use modify_dtc_security_ip_hosts_for_sql_server::{
+    ModifyDtcSecurityIpHostsForSqlServerRequest,
+    ModifyDtcSecurityIpHostsForSqlServerRequestBuilder,
+    ModifyDtcSecurityIpHostsForSqlServerResponse,
+    ModifyDtcSecurityIpHostsForSqlServerError,
+};
+pub use modify_das_instance_config::{
+    ModifyDasInstanceConfigRequest, ModifyDasInstanceConfigRequestBuilder,
+    ModifyDasInstanceConfigResponse, ModifyDasInstanceConfigError,
+};
+pub use modify_database_config::{
+    ModifyDatabaseConfigRequest, ModifyDatabaseConfigRequestBuilder,
+    ModifyDatabaseConfigResponse, ModifyDatabaseConfigError,
+};
+pub use modify_db_proxy_instance_ssl::{
+    ModifyDbProxyInstanceSslRequest, ModifyDbProxyInstanceSslRequestBuilder,
+    ModifyDbProxyInstanceSslResponse, ModifyDbProxyInstanceSslError,
+};
+pub use modify_event_info::{
+    ModifyEventInfoRequest, ModifyEventInfoRequestBuilder, ModifyEventInfoResponse,
+    ModifyEventInfoError,
+};
+pub use modify_ha_diagnose_config::{
+    ModifyHaDiagnoseConfigRequest, ModifyHaDiagnoseConfigRequestBuilder,
+    ModifyHaDiagnoseConfigResponse, ModifyHaDiagnoseConfigError,
+};
+pub use modify_ha_switch_config::{
+    ModifyHaSwitchConfigRequest, ModifyHaSwitchConfigRequestBuilder,
+    ModifyHaSwitchConfigResponse, ModifyHaSwitchConfigError,
+};
+pub use modify_import_task::{
+    ModifyImportTaskRequest, ModifyImportTaskRequestBuilder, ModifyImportTaskResponse,
+    ModifyImportTaskError,
+};
+pub use modify_instance_auto_renewal_attribute::{
+    ModifyInstanceAutoRenewalAttributeRequest,
+    ModifyInstanceAutoRenewalAttributeRequestBuilder,
+    ModifyInstanceAutoRenewalAttributeResponse, ModifyInstanceAutoRenewalAttributeError,
+};
+pub use modify_instance_cross_backup_policy::{
+    ModifyInstanceCrossBackupPolicyRequest,
+    ModifyInstanceCrossBackupPolicyRequestBuilder,
+    ModifyInstanceCrossBackupPolicyResponse, ModifyInstanceCrossBackupPolicyError,
+};
+pub use modify_masking_rules::{
+    ModifyMaskingRulesRequest, ModifyMaskingRulesRequestBuilder,
+    ModifyMaskingRulesResponse, ModifyMaskingRulesError,
+};
+pub use modify_pg_hba_config::{
+    ModifyPgHbaConfigRequest, ModifyPgHbaConfigRequestBuilder, ModifyPgHbaConfigResponse,
+    ModifyPgHbaConfigError,
+};
+pub use modify_parameter::{
+    ModifyParameterRequest, ModifyParameterRequestBuilder, ModifyParameterResponse,
+    ModifyParameterError,
+};
+pub use modify_parameter_group::{
+    ModifyParameterGroupRequest, ModifyParameterGroupRequestBuilder,
+    ModifyParameterGroupResponse, ModifyParameterGroupError,
+};
+pub use modify_parameter_timed_schedule_task::{
+    ModifyParameterTimedScheduleTaskRequest,
+    ModifyParameterTimedScheduleTaskRequestBuilder,
+    ModifyParameterTimedScheduleTaskResponse, ModifyParameterTimedScheduleTaskError,
+};
+pub use modify_rc_deployment_set_attribute::{
+    ModifyRcDeploymentSetAttributeRequest, ModifyRcDeploymentSetAttributeRequestBuilder,
+    ModifyRcDeploymentSetAttributeResponse, ModifyRcDeploymentSetAttributeError,
+};
+pub use modify_rc_disk_attribute::{
+    ModifyRcDiskAttributeRequest, ModifyRcDiskAttributeRequestBuilder,
+    ModifyRcDiskAttributeResponse, ModifyRcDiskAttributeError,
+};
+pub use modify_rc_disk_charge_type::{
+    ModifyRcDiskChargeTypeRequest, ModifyRcDiskChargeTypeRequestBuilder,
+    ModifyRcDiskChargeTypeResponse, ModifyRcDiskChargeTypeError,
+};
+pub use modify_rc_disk_spec::{
+    ModifyRcDiskSpecRequest, ModifyRcDiskSpecRequestBuilder, ModifyRcDiskSpecResponse,
+    ModifyRcDiskSpecError,
+};
+pub use modify_rc_elastic_scaling::{
+    ModifyRcElasticScalingRequest, ModifyRcElasticScalingRequestBuilder,
+    ModifyRcElasticScalingResponse, ModifyRcElasticScalingError,
+};
+pub use modify_rc_instance::{
+    ModifyRcInstanceRequest, ModifyRcInstanceRequestBuilder, ModifyRcInstanceResponse,
+    ModifyRcInstanceError,
+};
+pub use modify_rc_instance_attribute::{
+    ModifyRcInstanceAttributeRequest, ModifyRcInstanceAttributeRequestBuilder,
+    ModifyRcInstanceAttributeResponse, ModifyRcInstanceAttributeError,
+};
+pub use modify_rc_instance_charge_type::{
+    ModifyRcInstanceChargeTypeRequest, ModifyRcInstanceChargeTypeRequestBuilder,
+    ModifyRcInstanceChargeTypeResponse, ModifyRcInstanceChargeTypeError,
+};
+pub use modify_rc_instance_description::{
+    ModifyRcInstanceDescriptionRequest, ModifyRcInstanceDescriptionRequestBuilder,
+    ModifyRcInstanceDescriptionResponse, ModifyRcInstanceDescriptionError,
+};
+pub use modify_rc_instance_key_pair::{
+    ModifyRcInstanceKeyPairRequest, ModifyRcInstanceKeyPairRequestBuilder,
+    ModifyRcInstanceKeyPairResponse, ModifyRcInstanceKeyPairError,
+};
+pub use modify_rc_instance_network_spec::{
+    ModifyRcInstanceNetworkSpecRequest, ModifyRcInstanceNetworkSpecRequestBuilder,
+    ModifyRcInstanceNetworkSpecResponse, ModifyRcInstanceNetworkSpecError,
+};
+pub use modify_rc_instance_vpc_attribute::{
+    ModifyRcInstanceVpcAttributeRequest, ModifyRcInstanceVpcAttributeRequestBuilder,
+    ModifyRcInstanceVpcAttributeResponse, ModifyRcInstanceVpcAttributeError,
+};
+pub use modify_rc_security_group_permission::{
+    ModifyRcSecurityGroupPermissionRequest,
+    ModifyRcSecurityGroupPermissionRequestBuilder,
+    ModifyRcSecurityGroupPermissionResponse, ModifyRcSecurityGroupPermissionError,
+};
+pub use modify_rcv_cluster::{
+    ModifyRcvClusterRequest, ModifyRcvClusterRequestBuilder, ModifyRcvClusterResponse,
+    ModifyRcvClusterError,
+};
+pub use modify_read_write_splitting_connection::{
+    ModifyReadWriteSplittingConnectionRequest,
+    ModifyReadWriteSplittingConnectionRequestBuilder,
+    ModifyReadWriteSplittingConnectionResponse, ModifyReadWriteSplittingConnectionError,
+};
+pub use modify_readonly_instance_delay_replication_time::{
+    ModifyReadonlyInstanceDelayReplicationTimeRequest,
+    ModifyReadonlyInstanceDelayReplicationTimeRequestBuilder,
+    ModifyReadonlyInstanceDelayReplicationTimeResponse,
+    ModifyReadonlyInstanceDelayReplicationTimeError,
+};
+pub use modify_resource_group::{
+    ModifyResourceGroupRequest, ModifyResourceGroupRequestBuilder,
+    ModifyResourceGroupResponse, ModifyResourceGroupError,
+};
+pub use modify_sql_collector_policy::{
+    ModifySqlCollectorPolicyRequest, ModifySqlCollectorPolicyRequestBuilder,
+    ModifySqlCollectorPolicyResponse, ModifySqlCollectorPolicyError,
+};
+pub use modify_sql_collector_retention::{
+    ModifySqlCollectorRetentionRequest, ModifySqlCollectorRetentionRequestBuilder,
+    ModifySqlCollectorRetentionResponse, ModifySqlCollectorRetentionError,
+};
+pub use modify_security_group_configuration::{
+    ModifySecurityGroupConfigurationRequest,
+    ModifySecurityGroupConfigurationRequestBuilder,
+    ModifySecurityGroupConfigurationResponse, ModifySecurityGroupConfigurationError,
+};
+pub use modify_security_ips::{
+    ModifySecurityIpsRequest, ModifySecurityIpsRequestBuilder, ModifySecurityIpsResponse,
+    ModifySecurityIpsError,
+};
+pub use modify_task_info::{
+    ModifyTaskInfoRequest, ModifyTaskInfoRequestBuilder, ModifyTaskInfoResponse,
+    ModifyTaskInfoError,
+};
+pub use modify_whitelist_template::{
+    ModifyWhitelistTemplateRequest, ModifyWhitelistTemplateRequestBuilder,
+    ModifyWhitelistTemplateResponse, ModifyWhitelistTemplateError,
+};
+pub use pre_check_create_order_for_create_db_nodes::{
+    PreCheckCreateOrderForCreateDbNodesRequest,
+    PreCheckCreateOrderForCreateDbNodesRequestBuilder,
+    PreCheckCreateOrderForCreateDbNodesResponse, PreCheckCreateOrderForCreateDbNodesError,
+};
+pub use pre_check_create_order_for_delete_db_nodes::{
+    PreCheckCreateOrderForDeleteDbNodesRequest,
+    PreCheckCreateOrderForDeleteDbNodesRequestBuilder,
+    PreCheckCreateOrderForDeleteDbNodesResponse, PreCheckCreateOrderForDeleteDbNodesError,
+};
+pub use precheck_duck_db_dependency::{
+    PrecheckDuckDbDependencyRequest, PrecheckDuckDbDependencyRequestBuilder,
+    PrecheckDuckDbDependencyResponse, PrecheckDuckDbDependencyError,
+};
+pub use purge_db_instance_log::{
+    PurgeDbInstanceLogRequest, PurgeDbInstanceLogRequestBuilder,
+    PurgeDbInstanceLogResponse, PurgeDbInstanceLogError,
+};
+pub use query_notify::{
+    QueryNotifyRequest, QueryNotifyRequestBuilder, QueryNotifyResponse, QueryNotifyError,
+};
+pub use query_recommend_by_code::{
+    QueryRecommendByCodeRequest, QueryRecommendByCodeRequestBuilder,
+    QueryRecommendByCodeResponse, QueryRecommendByCodeError,
+};
+pub use rds_custom_init::{
+    RdsCustomInitRequest, RdsCustomInitRequestBuilder, RdsCustomInitResponse,
+    RdsCustomInitError,
+};
+pub use reboot_rc_instance::{
+    RebootRcInstanceRequest, RebootRcInstanceRequestBuilder, RebootRcInstanceResponse,
+    RebootRcInstanceError,
+};
+pub use reboot_rc_instances::{
+    RebootRcInstancesRequest, RebootRcInstancesRequestBuilder, RebootRcInstancesResponse,
+    RebootRcInstancesError,
+};
+pub use rebuild_db_instance::{
+    RebuildDbInstanceRequest, RebuildDbInstanceRequestBuilder, RebuildDbInstanceResponse,
+    RebuildDbInstanceError,
+};
+pub use rebuild_replication_link::{
+    RebuildReplicationLinkRequest, RebuildReplicationLinkRequestBuilder,
+    RebuildReplicationLinkResponse, RebuildReplicationLinkError,
+};
+pub use receive_db_instance::{
+    ReceiveDbInstanceRequest, ReceiveDbInstanceRequestBuilder, ReceiveDbInstanceResponse,
+    ReceiveDbInstanceError,
+};
+pub use recovery_db_instance::{
+    RecoveryDbInstanceRequest, RecoveryDbInstanceRequestBuilder,
+    RecoveryDbInstanceResponse, RecoveryDbInstanceError,
+};
+pub use redeploy_rc_instance::{
+    RedeployRcInstanceRequest, RedeployRcInstanceRequestBuilder,
+    RedeployRcInstanceResponse, RedeployRcInstanceError,
+};
+pub use release_instance_connection::{
+    ReleaseInstanceConnectionRequest, ReleaseInstanceConnectionRequestBuilder,
+    ReleaseInstanceConnectionResponse, ReleaseInstanceConnectionError,
+};
+pub use release_instance_public_connection::{
+    ReleaseInstancePublicConnectionRequest,
+    ReleaseInstancePublicConnectionRequestBuilder,
+    ReleaseInstancePublicConnectionResponse, ReleaseInstancePublicConnectionError,
+};
+pub use release_read_write_splitting_connection::{
+    ReleaseReadWriteSplittingConnectionRequest,
+    ReleaseReadWriteSplittingConnectionRequestBuilder,
+    ReleaseReadWriteSplittingConnectionResponse, ReleaseReadWriteSplittingConnectionError,
+};
+pub use remove_rc_instances_from_deployment_set::{
+    RemoveRcInstancesFromDeploymentSetRequest,
+    RemoveRcInstancesFromDeploymentSetRequestBuilder,
+    RemoveRcInstancesFromDeploymentSetResponse, RemoveRcInstancesFromDeploymentSetError,
+};
+pub use remove_tags_from_resource::{
+    RemoveTagsFromResourceRequest, RemoveTagsFromResourceRequestBuilder,
+    RemoveTagsFromResourceResponse, RemoveTagsFromResourceError,
+};
+pub use renew_instance::{
+    RenewInstanceRequest, RenewInstanceRequestBuilder, RenewInstanceResponse,
+    RenewInstanceError,
+};
+pub use renew_rc_instance::{
+    RenewRcInstanceRequest, RenewRcInstanceRequestBuilder, RenewRcInstanceResponse,
+    RenewRcInstanceError,
+};
+pub use replace_rc_instance_system_disk::{
+    ReplaceRcInstanceSystemDiskRequest, ReplaceRcInstanceSystemDiskRequestBuilder,
+    ReplaceRcInstanceSystemDiskResponse, ReplaceRcInstanceSystemDiskError,
+};
+pub use reset_account::{
+    ResetAccountRequest, ResetAccountRequestBuilder, ResetAccountResponse,
+    ResetAccountError,
+};
+pub use reset_account_password::{
+    ResetAccountPasswordRequest, ResetAccountPasswordRequestBuilder,
+    ResetAccountPasswordResponse, ResetAccountPasswordError,
+};
+pub use resize_rc_instance_disk::{
+    ResizeRcInstanceDiskRequest, ResizeRcInstanceDiskRequestBuilder,
+    ResizeRcInstanceDiskResponse, ResizeRcInstanceDiskError,
+};
+pub use restart_db_instance::{
+    RestartDbInstanceRequest, RestartDbInstanceRequestBuilder, RestartDbInstanceResponse,
+    RestartDbInstanceError,
+};
+pub use restore_ddr_table::{
+    RestoreDdrTableRequest, RestoreDdrTableRequestBuilder, RestoreDdrTableResponse,
+    RestoreDdrTableError,
+};
+pub use restore_table::{
+    RestoreTableRequest, RestoreTableRequestBuilder, RestoreTableResponse,
+    RestoreTableError,
+};
+pub use revoke_account_privilege::{
+    RevokeAccountPrivilegeRequest, RevokeAccountPrivilegeRequestBuilder,
+    RevokeAccountPrivilegeResponse, RevokeAccountPrivilegeError,
+};
+pub use revoke_operator_permission::{
+    RevokeOperatorPermissionRequest, RevokeOperatorPermissionRequestBuilder,
+    RevokeOperatorPermissionResponse, RevokeOperatorPermissionError,
+};
+pub use revoke_rc_security_group_permission::{
+    RevokeRcSecurityGroupPermissionRequest,
+    RevokeRcSecurityGroupPermissionRequestBuilder,
+    RevokeRcSecurityGroupPermissionResponse, RevokeRcSecurityGroupPermissionError,
+};
+pub use run_rc_command::{
+    RunRcCommandRequest, RunRcCommandRequestBuilder, RunRcCommandResponse,
+    RunRcCommandError,
+};
+pub use run_rc_instances::{
+    RunRcInstancesRequest, RunRcInstancesRequestBuilder, RunRcInstancesResponse,
+    RunRcInstancesError,
+};
+pub use share_rc_deployment_set::{
+    ShareRcDeploymentSetRequest, ShareRcDeploymentSetRequestBuilder,
+    ShareRcDeploymentSetResponse, ShareRcDeploymentSetError,
+};
+pub use start_db_instance::{
+    StartDbInstanceRequest, StartDbInstanceRequestBuilder, StartDbInstanceResponse,
+    StartDbInstanceError,
+};
+pub use start_rc_instance::{
+    StartRcInstanceRequest, StartRcInstanceRequestBuilder, StartRcInstanceResponse,
+    StartRcInstanceError,
+};
+pub use start_rc_instances::{
+    StartRcInstancesRequest, StartRcInstancesRequestBuilder, StartRcInstancesResponse,
+    StartRcInstancesError,
+};
+pub use stop_db_instance::{
+    StopDbInstanceRequest, StopDbInstanceRequestBuilder, StopDbInstanceResponse,
+    StopDbInstanceError,
+};
+pub use stop_rc_instance::{
+    StopRcInstanceRequest, StopRcInstanceRequestBuilder, StopRcInstanceResponse,
+    StopRcInstanceError,
+};
+pub use stop_rc_instances::{
+    StopRcInstancesRequest, StopRcInstancesRequestBuilder, StopRcInstancesResponse,
+    StopRcInstancesError,
+};
+pub use switch_db_instance_ha::{
+    SwitchDbInstanceHaRequest, SwitchDbInstanceHaRequestBuilder,
+    SwitchDbInstanceHaResponse, SwitchDbInstanceHaError,
+};
+pub use switch_db_instance_net_type::{
+    SwitchDbInstanceNetTypeRequest, SwitchDbInstanceNetTypeRequestBuilder,
+    SwitchDbInstanceNetTypeResponse, SwitchDbInstanceNetTypeError,
+};
+pub use switch_db_instance_vpc::{
+    SwitchDbInstanceVpcRequest, SwitchDbInstanceVpcRequestBuilder,
+    SwitchDbInstanceVpcResponse, SwitchDbInstanceVpcError,
+};
+pub use switch_guard_to_master_instance::{
+    SwitchGuardToMasterInstanceRequest, SwitchGuardToMasterInstanceRequestBuilder,
+    SwitchGuardToMasterInstanceResponse, SwitchGuardToMasterInstanceError,
+};
+pub use switch_over_major_version_upgrade::{
+    SwitchOverMajorVersionUpgradeRequest, SwitchOverMajorVersionUpgradeRequestBuilder,
+    SwitchOverMajorVersionUpgradeResponse, SwitchOverMajorVersionUpgradeError,
+};
+pub use switch_replication_link::{
+    SwitchReplicationLinkRequest, SwitchReplicationLinkRequestBuilder,
+    SwitchReplicationLinkResponse, SwitchReplicationLinkError,
+};
+pub use sync_rc_key_pair::{
+    SyncRcKeyPairRequest, SyncRcKeyPairRequestBuilder, SyncRcKeyPairResponse,
+    SyncRcKeyPairError,
+};
+pub use sync_rc_security_group::{
+    SyncRcSecurityGroupRequest, SyncRcSecurityGroupRequestBuilder,
+    SyncRcSecurityGroupResponse, SyncRcSecurityGroupError,
+};
+pub use tag_resources::{
+    TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesResponse,
+    TagResourcesError,
+};
+pub use terminate_migrate_task::{
+    TerminateMigrateTaskRequest, TerminateMigrateTaskRequestBuilder,
+    TerminateMigrateTaskResponse, TerminateMigrateTaskError,
+};
+pub use transform_db_instance_pay_type::{
+    TransformDbInstancePayTypeRequest, TransformDbInstancePayTypeRequestBuilder,
+    TransformDbInstancePayTypeResponse, TransformDbInstancePayTypeError,
+};
+pub use unassociate_eip_address_with_rc_instance::{
+    UnassociateEipAddressWithRcInstanceRequest,
+    UnassociateEipAddressWithRcInstanceRequestBuilder,
+    UnassociateEipAddressWithRcInstanceResponse, UnassociateEipAddressWithRcInstanceError,
+};
+pub use unlock_account::{
+    UnlockAccountRequest, UnlockAccountRequestBuilder, UnlockAccountResponse,
+    UnlockAccountError,
+};
+pub use untag_resources::{
+    UntagResourcesRequest, UntagResourcesRequestBuilder, UntagResourcesResponse,
+    UntagResourcesError,
+};
+pub use update_db_instance_replication::{
+    UpdateDbInstanceReplicationRequest, UpdateDbInstanceReplicationRequestBuilder,
+    UpdateDbInstanceReplicationResponse, UpdateDbInstanceReplicationError,
+};
+pub use update_postgres_extensions::{
+    UpdatePostgresExtensionsRequest, UpdatePostgresExtensionsRequestBuilder,
+    UpdatePostgresExtensionsResponse, UpdatePostgresExtensionsError,
+};
+pub use update_user_backup_file::{
+    UpdateUserBackupFileRequest, UpdateUserBackupFileRequestBuilder,
+    UpdateUserBackupFileResponse, UpdateUserBackupFileError,
+};
+pub use upgrade_db_instance_engine_version::{
+    UpgradeDbInstanceEngineVersionRequest, UpgradeDbInstanceEngineVersionRequestBuilder,
+    UpgradeDbInstanceEngineVersionResponse, UpgradeDbInstanceEngineVersionError,
+};
+pub use upgrade_db_instance_kernel_version::{
+    UpgradeDbInstanceKernelVersionRequest, UpgradeDbInstanceKernelVersionRequestBuilder,
+    UpgradeDbInstanceKernelVersionResponse, UpgradeDbInstanceKernelVersionError,
+};
+pub use upgrade_db_instance_major_version::{
+    UpgradeDbInstanceMajorVersionRequest, UpgradeDbInstanceMajorVersionRequestBuilder,
+    UpgradeDbInstanceMajorVersionResponse, UpgradeDbInstanceMajorVersionError,
+};
+pub use upgrade_db_instance_major_version_precheck::{
+    UpgradeDbInstanceMajorVersionPrecheckRequest,
+    UpgradeDbInstanceMajorVersionPrecheckRequestBuilder,
+    UpgradeDbInstanceMajorVersionPrecheckResponse,
+    UpgradeDbInstanceMajorVersionPrecheckError,
+};
+pub use upgrade_db_proxy_instance_kernel_version::{
+    UpgradeDbProxyInstanceKernelVersionRequest,
+    UpgradeDbProxyInstanceKernelVersionRequestBuilder,
+    UpgradeDbProxyInstanceKernelVersionResponse, UpgradeDbProxyInstanceKernelVersionError,
+};
+pub use validate_import_task::{
+    ValidateImportTaskRequest, ValidateImportTaskRequestBuilder,
+    ValidateImportTaskResponse, ValidateImportTaskError,
 };
 /// API version sent as `Version` with every request.
 pub const API_VERSION: &str = "2014-08-15";
@@ -50,23 +2634,951 @@ pub const PRODUCT: &str = "Rds";
 pub const DEFAULT_ENDPOINT: &str = "https://rds.aliyuncs.com";
 /// The wire name (`Action`) of every operation, sorted.
 pub const ACTIONS: &[&str] = &[
+    "AcceptRCInquiredSystemEvent",
+    "ActivateMigrationTargetInstance",
+    "AddRCInstancesToDeploymentSet",
+    "AddTagsToResource",
+    "AllocateInstancePublicConnection",
+    "AllocateReadWriteSplittingConnection",
+    "AssociateEipAddressWithRCInstance",
+    "AttachRCDisk",
+    "AttachRCInstances",
+    "AttachWhitelistTemplateToInstance",
+    "AuthorizeBackupEncryption",
+    "AuthorizeRCSecurityGroupPermission",
+    "CalculateDBInstanceWeight",
+    "CancelActiveOperationTasks",
     "CancelImport",
+    "CheckAccountNameAvailable",
+    "CheckBackupEncryptionAuthorized",
+    "CheckCloudResourceAuthorized",
+    "CheckCreateDdrDBInstance",
+    "CheckDBNameAvailable",
+    "CheckInstanceExist",
+    "CheckRdsCustomInit",
+    "CheckRegionSupportBackupEncryption",
+    "CheckServiceLinkedRole",
+    "CloneDBInstance",
+    "CloneParameterGroup",
+    "ConfirmNotify",
+    "CopyDatabase",
+    "CopyDatabaseBetweenInstances",
+    "CreateAccount",
+    "CreateBackup",
+    "CreateCloudMigrationPrecheckTask",
+    "CreateCloudMigrationTask",
+    "CreateDBInstance",
+    "CreateDBInstanceEndpoint",
+    "CreateDBInstanceEndpointAddress",
+    "CreateDBInstanceForRebuild",
+    "CreateDBInstanceReplication",
+    "CreateDBInstanceSecurityGroupRule",
+    "CreateDBNodes",
+    "CreateDBProxyEndpointAddress",
+    "CreateDatabase",
+    "CreateDdrInstance",
+    "CreateDiagnosticReport",
+    "CreateGADInstance",
+    "CreateGadInstanceMember",
+    "CreateImportTask",
+    "CreateMaskingRules",
+    "CreateMigrateTask",
+    "CreateOnlineDatabaseTask",
+    "CreateOrderForCreateDBNodes",
+    "CreateOrderForDeleteDBNodes",
+    "CreateParameterGroup",
+    "CreatePostgresExtensions",
+    "CreateRCDeploymentSet",
+    "CreateRCDisk",
+    "CreateRCImage",
+    "CreateRCNodePool",
+    "CreateRCSnapshot",
+    "CreateReadOnlyDBInstance",
+    "CreateReplicationLink",
+    "CreateSecret",
+    "CreateServiceLinkedRole",
+    "CreateTempDBInstance",
+    "CreateYouhuiForOrder",
+    "DeleteADSetting",
+    "DeleteAccount",
+    "DeleteBackup",
+    "DeleteBackupFile",
+    "DeleteDBInstance",
+    "DeleteDBInstanceEndpoint",
+    "DeleteDBInstanceEndpointAddress",
+    "DeleteDBInstanceReplication",
+    "DeleteDBInstanceSecurityGroupRule",
+    "DeleteDBNodes",
+    "DeleteDBProxyEndpointAddress",
+    "DeleteDatabase",
+    "DeleteGadInstance",
+    "DeleteMaskingRules",
+    "DeleteParameterGroup",
+    "DeleteParameterTimedScheduleTask",
+    "DeletePostgresExtensions",
+    "DeleteRCClusterNodes",
+    "DeleteRCDeploymentSet",
+    "DeleteRCDisk",
+    "DeleteRCInstance",
+    "DeleteRCInstances",
+    "DeleteRCNodePool",
+    "DeleteRCSnapshot",
+    "DeleteRCVCluster",
+    "DeleteReplicationLink",
+    "DeleteSecret",
+    "DeleteSlot",
+    "DeleteUserBackupFile",
+    "DescibeImportsFromDatabase",
+    "DescribeADInfo",
+    "DescribeAccountMaskingPrivilege",
+    "DescribeAccounts",
+    "DescribeActionEventPolicy",
+    "DescribeActiveOperationMaintainConf",
+    "DescribeActiveOperationTasks",
+    "DescribeAllWhitelistTemplate",
+    "DescribeAnalyticdbByPrimaryDBInstance",
+    "DescribeAvailableClasses",
+    "DescribeAvailableCrossRegion",
+    "DescribeAvailableMetrics",
+    "DescribeAvailableRecoveryTime",
+    "DescribeAvailableZones",
+    "DescribeBackupDatabase",
+    "DescribeBackupPolicy",
+    "DescribeBackupTasks",
+    "DescribeBackups",
+    "DescribeBinlogFiles",
+    "DescribeCharacterSetName",
+    "DescribeClassDetails",
+    "DescribeCloudMigrationPrecheckResult",
+    "DescribeCloudMigrationResult",
+    "DescribeCollationTimeZones",
+    "DescribeComputeBurstConfig",
+    "DescribeCrossBackupMetaList",
+    "DescribeCrossRegionBackupDBInstance",
+    "DescribeCrossRegionBackups",
+    "DescribeCrossRegionLogBackupFiles",
+    "DescribeCurrentModifyOrder",
+    "DescribeCustinsResourceInfo",
     "DescribeDBInstanceAttribute",
+    "DescribeDBInstanceByTags",
+    "DescribeDBInstanceCLS",
+    "DescribeDBInstanceConnectivity",
+    "DescribeDBInstanceDetail",
+    "DescribeDBInstanceEncryptionKey",
+    "DescribeDBInstanceEndpoints",
+    "DescribeDBInstanceHAConfig",
+    "DescribeDBInstanceIPArrayList",
+    "DescribeDBInstanceIpHostname",
+    "DescribeDBInstanceMetrics",
+    "DescribeDBInstanceMonitor",
+    "DescribeDBInstanceNetInfo",
+    "DescribeDBInstanceNetInfoForChannel",
+    "DescribeDBInstancePerformance",
+    "DescribeDBInstancePromoteActivity",
+    "DescribeDBInstanceProxyConfiguration",
+    "DescribeDBInstanceReplication",
+    "DescribeDBInstanceSSL",
+    "DescribeDBInstanceSecurityGroupRule",
+    "DescribeDBInstanceSwitchLog",
+    "DescribeDBInstanceTDE",
     "DescribeDBInstances",
+    "DescribeDBInstancesAsCsv",
+    "DescribeDBInstancesByExpireTime",
+    "DescribeDBInstancesByPerformance",
+    "DescribeDBInstancesForClone",
+    "DescribeDBMiniEngineVersions",
+    "DescribeDBProxy",
+    "DescribeDBProxyEndpoint",
+    "DescribeDBProxyPerformance",
+    "DescribeDTCSecurityIpHostsForSQLServer",
     "DescribeDatabases",
+    "DescribeDedicatedHostGroups",
+    "DescribeDedicatedHosts",
+    "DescribeDetachedBackups",
+    "DescribeDiagnosticReportList",
+    "DescribeErrorLogs",
+    "DescribeEvents",
+    "DescribeGadInstances",
+    "DescribeHADiagnoseConfig",
+    "DescribeHASwitchConfig",
+    "DescribeHistoryEvents",
+    "DescribeHistoryEventsStat",
+    "DescribeHistoryTasks",
+    "DescribeHistoryTasksStat",
+    "DescribeHostGroupElasticStrategyParameters",
+    "DescribeHostWebShell",
+    "DescribeImportTask",
+    "DescribeImportTaskValidation",
+    "DescribeImportsForSQLServer",
+    "DescribeInstanceAutoRenewalAttribute",
+    "DescribeInstanceCrossBackupPolicy",
+    "DescribeInstanceKeywords",
+    "DescribeInstanceLinkedWhitelistTemplate",
+    "DescribeKmsAssociateResources",
+    "DescribeLocalAvailableRecoveryTime",
+    "DescribeLogBackupFiles",
+    "DescribeMarketingActivity",
+    "DescribeMaskingRules",
+    "DescribeMetaList",
+    "DescribeMigrateTaskById",
+    "DescribeMigrateTasks",
+    "DescribeModifyPGHbaConfigLog",
+    "DescribeModifyParameterLog",
+    "DescribeOssDownloads",
+    "DescribePGHbaConfig",
+    "DescribeParameterGroup",
+    "DescribeParameterGroups",
+    "DescribeParameterTemplates",
+    "DescribeParameterTimedScheduleTask",
+    "DescribeParameters",
+    "DescribePostgresExtensions",
+    "DescribePrice",
+    "DescribeQuickSaleConfig",
+    "DescribeRCAvailableResource",
+    "DescribeRCCloudAssistantStatus",
+    "DescribeRCClusterConfig",
+    "DescribeRCClusterNodes",
+    "DescribeRCClusters",
+    "DescribeRCDeploymentSets",
+    "DescribeRCDisks",
+    "DescribeRCElasticScaling",
+    "DescribeRCImageList",
+    "DescribeRCInstanceAttribute",
+    "DescribeRCInstanceDdosCount",
+    "DescribeRCInstanceHistoryEvents",
+    "DescribeRCInstanceIpAddress",
+    "DescribeRCInstanceTypeFamilies",
+    "DescribeRCInstanceTypes",
+    "DescribeRCInstanceVncUrl",
+    "DescribeRCInstances",
+    "DescribeRCInvocationResults",
+    "DescribeRCMetricList",
+    "DescribeRCNetworkInterfaces",
+    "DescribeRCNodePool",
+    "DescribeRCResourcesModification",
+    "DescribeRCSecurityGroupList",
+    "DescribeRCSecurityGroupPermission",
+    "DescribeRCSnapshots",
+    "DescribeRCVCluster",
+    "DescribeRdsResourceSettings",
+    "DescribeReadDBInstanceDelay",
+    "DescribeRegionInfos",
+    "DescribeRegions",
+    "DescribeRenewalPrice",
+    "DescribeReplicationLinkLogs",
+    "DescribeResourceDetails",
     "DescribeResourceUsage",
+    "DescribeSQLCollectorPolicy",
+    "DescribeSQLCollectorRetention",
+    "DescribeSQLLogFiles",
+    "DescribeSQLLogRecords",
+    "DescribeSQLLogReportList",
+    "DescribeSQLServerUpgradeVersions",
+    "DescribeSecrets",
+    "DescribeSecurityGroupConfiguration",
+    "DescribeSlots",
+    "DescribeSlowLogRecords",
+    "DescribeSlowLogs",
+    "DescribeSupportOnlineResizeDisk",
+    "DescribeTags",
+    "DescribeTasks",
+    "DescribeUpgradeMajorVersionPrecheckTask",
+    "DescribeUpgradeMajorVersionTasks",
+    "DescribeVSwitchList",
+    "DescribeVSwitches",
+    "DescribeVpcs",
+    "DescribeWhitelistTemplate",
+    "DescribeWhitelistTemplateLinkedInstance",
+    "DestroyDBInstance",
+    "DetachGadInstanceMember",
+    "DetachRCDisk",
+    "DetachWhitelistTemplateToInstance",
+    "EnableBackupEncryption",
+    "EvaluateLocalExtendDisk",
+    "GetDBInstanceTopology",
+    "GetDbProxyInstanceSsl",
+    "GrantAccountPrivilege",
+    "GrantOperatorPermission",
     "ImportDatabaseBetweenInstances",
+    "ImportUserBackupFile",
+    "InstallRCCloudAssistant",
+    "ListClasses",
+    "ListImportTasks",
+    "ListRCVClusters",
+    "ListTagResources",
+    "ListUserBackupFiles",
+    "LockAccount",
+    "MigrateConnectionToOtherZone",
+    "MigrateDBInstance",
+    "MigrateDBNodes",
+    "MigrateSecurityIPMode",
+    "MigrateToOtherZone",
+    "ModifyADInfo",
+    "ModifyAccountCheckPolicy",
+    "ModifyAccountDescription",
+    "ModifyAccountMaskingPrivilege",
+    "ModifyAccountSecurityPolicy",
+    "ModifyActionEventPolicy",
+    "ModifyActiveOperationTasks",
+    "ModifyBackupPolicy",
+    "ModifyBackupSetExpireTime",
+    "ModifyCollationTimeZone",
+    "ModifyComputeBurstConfig",
+    "ModifyCustinsResource",
+    "ModifyDBDescription",
+    "ModifyDBInstance",
+    "ModifyDBInstanceAutoUpgradeMinorVersion",
+    "ModifyDBInstanceCLS",
+    "ModifyDBInstanceConfig",
+    "ModifyDBInstanceConnectionMode",
+    "ModifyDBInstanceConnectionString",
+    "ModifyDBInstanceDelayedReplicationTime",
+    "ModifyDBInstanceDeletionProtection",
+    "ModifyDBInstanceDescription",
+    "ModifyDBInstanceEndpoint",
+    "ModifyDBInstanceEndpointAddress",
+    "ModifyDBInstanceHAConfig",
+    "ModifyDBInstanceMaintainTime",
+    "ModifyDBInstanceMetrics",
+    "ModifyDBInstanceMonitor",
+    "ModifyDBInstanceNetworkExpireTime",
+    "ModifyDBInstanceNetworkType",
+    "ModifyDBInstancePayType",
+    "ModifyDBInstanceProxyConfiguration",
+    "ModifyDBInstanceReplicationSwitch",
+    "ModifyDBInstanceSSL",
+    "ModifyDBInstanceSecurityGroupRule",
+    "ModifyDBInstanceSpec",
+    "ModifyDBInstanceTDE",
+    "ModifyDBInstanceVectorSupportStatus",
+    "ModifyDBNode",
+    "ModifyDBProxy",
+    "ModifyDBProxyEndpoint",
+    "ModifyDBProxyEndpointAddress",
+    "ModifyDBProxyInstance",
+    "ModifyDTCSecurityIpHostsForSQLServer",
+    "ModifyDasInstanceConfig",
+    "ModifyDatabaseConfig",
+    "ModifyDbProxyInstanceSsl",
+    "ModifyEventInfo",
+    "ModifyHADiagnoseConfig",
+    "ModifyHASwitchConfig",
+    "ModifyImportTask",
+    "ModifyInstanceAutoRenewalAttribute",
+    "ModifyInstanceCrossBackupPolicy",
+    "ModifyMaskingRules",
+    "ModifyPGHbaConfig",
+    "ModifyParameter",
+    "ModifyParameterGroup",
+    "ModifyParameterTimedScheduleTask",
+    "ModifyRCDeploymentSetAttribute",
+    "ModifyRCDiskAttribute",
+    "ModifyRCDiskChargeType",
+    "ModifyRCDiskSpec",
+    "ModifyRCElasticScaling",
+    "ModifyRCInstance",
+    "ModifyRCInstanceAttribute",
+    "ModifyRCInstanceChargeType",
+    "ModifyRCInstanceDescription",
+    "ModifyRCInstanceKeyPair",
+    "ModifyRCInstanceNetworkSpec",
+    "ModifyRCInstanceVpcAttribute",
+    "ModifyRCSecurityGroupPermission",
+    "ModifyRCVCluster",
+    "ModifyReadWriteSplittingConnection",
+    "ModifyReadonlyInstanceDelayReplicationTime",
+    "ModifyResourceGroup",
+    "ModifySQLCollectorPolicy",
+    "ModifySQLCollectorRetention",
+    "ModifySecurityGroupConfiguration",
+    "ModifySecurityIps",
+    "ModifyTaskInfo",
+    "ModifyWhitelistTemplate",
+    "PreCheckCreateOrderForCreateDBNodes",
+    "PreCheckCreateOrderForDeleteDBNodes",
+    "PrecheckDuckDBDependency",
+    "PurgeDBInstanceLog",
+    "QueryNotify",
+    "QueryRecommendByCode",
+    "RdsCustomInit",
+    "RebootRCInstance",
+    "RebootRCInstances",
+    "RebuildDBInstance",
+    "RebuildReplicationLink",
+    "ReceiveDBInstance",
+    "RecoveryDBInstance",
+    "RedeployRCInstance",
+    "ReleaseInstanceConnection",
+    "ReleaseInstancePublicConnection",
+    "ReleaseReadWriteSplittingConnection",
+    "RemoveRCInstancesFromDeploymentSet",
+    "RemoveTagsFromResource",
+    "RenewInstance",
+    "RenewRCInstance",
+    "ReplaceRCInstanceSystemDisk",
+    "ResetAccount",
+    "ResetAccountPassword",
+    "ResizeRCInstanceDisk",
+    "RestartDBInstance",
+    "RestoreDdrTable",
+    "RestoreTable",
+    "RevokeAccountPrivilege",
+    "RevokeOperatorPermission",
+    "RevokeRCSecurityGroupPermission",
+    "RunRCCommand",
+    "RunRCInstances",
+    "ShareRCDeploymentSet",
+    "StartDBInstance",
+    "StartRCInstance",
+    "StartRCInstances",
+    "StopDBInstance",
+    "StopRCInstance",
+    "StopRCInstances",
+    "SwitchDBInstanceHA",
+    "SwitchDBInstanceNetType",
+    "SwitchDBInstanceVpc",
+    "SwitchGuardToMasterInstance",
+    "SwitchOverMajorVersionUpgrade",
+    "SwitchReplicationLink",
+    "SyncRCKeyPair",
+    "SyncRCSecurityGroup",
+    "TagResources",
+    "TerminateMigrateTask",
+    "TransformDBInstancePayType",
+    "UnassociateEipAddressWithRCInstance",
+    "UnlockAccount",
+    "UntagResources",
+    "UpdateDBInstanceReplication",
+    "UpdatePostgresExtensions",
+    "UpdateUserBackupFile",
+    "UpgradeDBInstanceEngineVersion",
+    "UpgradeDBInstanceKernelVersion",
+    "UpgradeDBInstanceMajorVersion",
+    "UpgradeDBInstanceMajorVersionPrecheck",
+    "UpgradeDBProxyInstanceKernelVersion",
+    "ValidateImportTask",
 ];
 /// The server side of every operation, sorted by action: decodes and validates a request from its
 /// wire parameters and writes it back.
 #[cfg(feature = "server")]
 pub const SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
+    ::rds_api::runtime::ServerOperation::of::<AcceptRcInquiredSystemEventRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ActivateMigrationTargetInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<AddRcInstancesToDeploymentSetRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<AddTagsToResourceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<AllocateInstancePublicConnectionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        AllocateReadWriteSplittingConnectionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        AssociateEipAddressWithRcInstanceRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<AttachRcDiskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<AttachRcInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        AttachWhitelistTemplateToInstanceRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<AuthorizeBackupEncryptionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        AuthorizeRcSecurityGroupPermissionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<CalculateDbInstanceWeightRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CancelActiveOperationTasksRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CancelImportRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CheckAccountNameAvailableRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CheckBackupEncryptionAuthorizedRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CheckCloudResourceAuthorizedRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CheckCreateDdrDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CheckDbNameAvailableRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CheckInstanceExistRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CheckRdsCustomInitRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        CheckRegionSupportBackupEncryptionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<CheckServiceLinkedRoleRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CloneDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CloneParameterGroupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ConfirmNotifyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CopyDatabaseRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CopyDatabaseBetweenInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateAccountRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateBackupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateCloudMigrationPrecheckTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateCloudMigrationTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDbInstanceEndpointRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDbInstanceEndpointAddressRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDbInstanceForRebuildRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDbInstanceReplicationRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        CreateDbInstanceSecurityGroupRuleRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDbNodesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDbProxyEndpointAddressRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDatabaseRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDdrInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDiagnosticReportRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateGadInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateGadInstanceMemberRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateImportTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateMaskingRulesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateMigrateTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateOnlineDatabaseTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateOrderForCreateDbNodesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateOrderForDeleteDbNodesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateParameterGroupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreatePostgresExtensionsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateRcDeploymentSetRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateRcDiskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateRcImageRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateRcNodePoolRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateRcSnapshotRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateReadOnlyDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateReplicationLinkRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateSecretRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateServiceLinkedRoleRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateTempDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateYouhuiForOrderRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteAdSettingRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteAccountRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteBackupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteBackupFileRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteDbInstanceEndpointRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteDbInstanceEndpointAddressRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteDbInstanceReplicationRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DeleteDbInstanceSecurityGroupRuleRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteDbNodesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteDbProxyEndpointAddressRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteDatabaseRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteGadInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteMaskingRulesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteParameterGroupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteParameterTimedScheduleTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeletePostgresExtensionsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteRcClusterNodesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteRcDeploymentSetRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteRcDiskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteRcInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteRcInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteRcNodePoolRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteRcSnapshotRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteRcvClusterRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteReplicationLinkRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteSecretRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteSlotRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DeleteUserBackupFileRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescibeImportsFromDatabaseRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAdInfoRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAccountMaskingPrivilegeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAccountsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeActionEventPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeActiveOperationMaintainConfRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeActiveOperationTasksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAllWhitelistTemplateRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeAnalyticdbByPrimaryDbInstanceRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAvailableClassesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAvailableCrossRegionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAvailableMetricsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAvailableRecoveryTimeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeAvailableZonesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeBackupDatabaseRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeBackupPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeBackupTasksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeBackupsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeBinlogFilesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeCharacterSetNameRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeClassDetailsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeCloudMigrationPrecheckResultRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeCloudMigrationResultRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeCollationTimeZonesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeComputeBurstConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeCrossBackupMetaListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeCrossRegionBackupDbInstanceRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeCrossRegionBackupsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeCrossRegionLogBackupFilesRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeCurrentModifyOrderRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeCustinsResourceInfoRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceAttributeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceByTagsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceClsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceConnectivityRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceDetailRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceEncryptionKeyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceEndpointsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceHaConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceIpArrayListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceIpHostnameRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceMetricsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceMonitorRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceNetInfoRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeDbInstanceNetInfoForChannelRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstancePerformanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeDbInstancePromoteActivityRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeDbInstanceProxyConfigurationRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceReplicationRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceSslRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeDbInstanceSecurityGroupRuleRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceSwitchLogRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstanceTdeRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeDbInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstancesAsCsvRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstancesByExpireTimeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstancesByPerformanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbInstancesForCloneRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbMiniEngineVersionsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbProxyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbProxyEndpointRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDbProxyPerformanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeDtcSecurityIpHostsForSqlServerRequest,
+    >(),
     ::rds_api::runtime::ServerOperation::of::<DescribeDatabasesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDedicatedHostGroupsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDedicatedHostsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDetachedBackupsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDiagnosticReportListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeErrorLogsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeEventsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeGadInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeHaDiagnoseConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeHaSwitchConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeHistoryEventsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeHistoryEventsStatRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeHistoryTasksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeHistoryTasksStatRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeHostGroupElasticStrategyParametersRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeHostWebShellRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeImportTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeImportTaskValidationRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeImportsForSqlServerRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeInstanceAutoRenewalAttributeRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeInstanceCrossBackupPolicyRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeInstanceKeywordsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeInstanceLinkedWhitelistTemplateRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeKmsAssociateResourcesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeLocalAvailableRecoveryTimeRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeLogBackupFilesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeMarketingActivityRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeMaskingRulesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeMetaListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeMigrateTaskByIdRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeMigrateTasksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeModifyPgHbaConfigLogRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeModifyParameterLogRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeOssDownloadsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribePgHbaConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeParameterGroupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeParameterGroupsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeParameterTemplatesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeParameterTimedScheduleTaskRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeParametersRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribePostgresExtensionsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribePriceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeQuickSaleConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcAvailableResourceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcCloudAssistantStatusRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcClusterConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcClusterNodesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcClustersRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcDeploymentSetsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcDisksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcElasticScalingRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcImageListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInstanceAttributeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInstanceDdosCountRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInstanceHistoryEventsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInstanceIpAddressRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInstanceTypeFamiliesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInstanceTypesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInstanceVncUrlRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcInvocationResultsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcMetricListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcNetworkInterfacesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcNodePoolRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcResourcesModificationRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcSecurityGroupListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeRcSecurityGroupPermissionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcSnapshotsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRcvClusterRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRdsResourceSettingsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeReadDbInstanceDelayRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRegionInfosRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRegionsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeRenewalPriceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeReplicationLinkLogsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeResourceDetailsRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeResourceUsageRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSqlCollectorPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSqlCollectorRetentionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSqlLogFilesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSqlLogRecordsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSqlLogReportListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSqlServerUpgradeVersionsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSecretsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeSecurityGroupConfigurationRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSlotsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSlowLogRecordsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSlowLogsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeSupportOnlineResizeDiskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeTagsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeTasksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeUpgradeMajorVersionPrecheckTaskRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeUpgradeMajorVersionTasksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeVSwitchListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeVSwitchesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeVpcsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeWhitelistTemplateRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DescribeWhitelistTemplateLinkedInstanceRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<DestroyDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DetachGadInstanceMemberRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DetachRcDiskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        DetachWhitelistTemplateToInstanceRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<EnableBackupEncryptionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<EvaluateLocalExtendDiskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<GetDbInstanceTopologyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<GetDbProxyInstanceSslRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<GrantAccountPrivilegeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<GrantOperatorPermissionRequest>(),
     ::rds_api::runtime::ServerOperation::of::<ImportDatabaseBetweenInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ImportUserBackupFileRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<InstallRcCloudAssistantRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ListClassesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ListImportTasksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ListRcvClustersRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ListTagResourcesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ListUserBackupFilesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<LockAccountRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<MigrateConnectionToOtherZoneRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<MigrateDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<MigrateDbNodesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<MigrateSecurityIpModeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<MigrateToOtherZoneRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyAdInfoRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyAccountCheckPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyAccountDescriptionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyAccountMaskingPrivilegeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyAccountSecurityPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyActionEventPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyActiveOperationTasksRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyBackupPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyBackupSetExpireTimeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyCollationTimeZoneRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyComputeBurstConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyCustinsResourceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbDescriptionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDbInstanceAutoUpgradeMinorVersionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceClsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceConnectionModeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceConnectionStringRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDbInstanceDelayedReplicationTimeRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDbInstanceDeletionProtectionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceDescriptionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceEndpointRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceEndpointAddressRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceHaConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceMaintainTimeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceMetricsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceMonitorRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDbInstanceNetworkExpireTimeRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceNetworkTypeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstancePayTypeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDbInstanceProxyConfigurationRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDbInstanceReplicationSwitchRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceSslRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDbInstanceSecurityGroupRuleRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceSpecRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceTdeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDbInstanceVectorSupportStatusRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbNodeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbProxyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbProxyEndpointRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbProxyEndpointAddressRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbProxyInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyDtcSecurityIpHostsForSqlServerRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDasInstanceConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDatabaseConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbProxyInstanceSslRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyEventInfoRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyHaDiagnoseConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyHaSwitchConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyImportTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyInstanceAutoRenewalAttributeRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyInstanceCrossBackupPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyMaskingRulesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyPgHbaConfigRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyParameterRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyParameterGroupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyParameterTimedScheduleTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcDeploymentSetAttributeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcDiskAttributeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcDiskChargeTypeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcDiskSpecRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcElasticScalingRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcInstanceAttributeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcInstanceChargeTypeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcInstanceDescriptionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcInstanceKeyPairRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcInstanceNetworkSpecRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcInstanceVpcAttributeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcSecurityGroupPermissionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyRcvClusterRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyReadWriteSplittingConnectionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ModifyReadonlyInstanceDelayReplicationTimeRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyResourceGroupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifySqlCollectorPolicyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifySqlCollectorRetentionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifySecurityGroupConfigurationRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifySecurityIpsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyTaskInfoRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyWhitelistTemplateRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        PreCheckCreateOrderForCreateDbNodesRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        PreCheckCreateOrderForDeleteDbNodesRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<PrecheckDuckDbDependencyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<PurgeDbInstanceLogRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<QueryNotifyRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<QueryRecommendByCodeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RdsCustomInitRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RebootRcInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RebootRcInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RebuildDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RebuildReplicationLinkRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ReceiveDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RecoveryDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RedeployRcInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ReleaseInstanceConnectionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ReleaseInstancePublicConnectionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        ReleaseReadWriteSplittingConnectionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        RemoveRcInstancesFromDeploymentSetRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<RemoveTagsFromResourceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RenewInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RenewRcInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ReplaceRcInstanceSystemDiskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ResetAccountRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ResetAccountPasswordRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ResizeRcInstanceDiskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RestartDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RestoreDdrTableRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RestoreTableRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RevokeAccountPrivilegeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RevokeOperatorPermissionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RevokeRcSecurityGroupPermissionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RunRcCommandRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<RunRcInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ShareRcDeploymentSetRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<StartDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<StartRcInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<StartRcInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<StopDbInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<StopRcInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<StopRcInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SwitchDbInstanceHaRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SwitchDbInstanceNetTypeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SwitchDbInstanceVpcRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SwitchGuardToMasterInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SwitchOverMajorVersionUpgradeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SwitchReplicationLinkRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SyncRcKeyPairRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SyncRcSecurityGroupRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<TagResourcesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<TerminateMigrateTaskRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<TransformDbInstancePayTypeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        UnassociateEipAddressWithRcInstanceRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<UnlockAccountRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<UntagResourcesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<UpdateDbInstanceReplicationRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<UpdatePostgresExtensionsRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<UpdateUserBackupFileRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<UpgradeDbInstanceEngineVersionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<UpgradeDbInstanceKernelVersionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<UpgradeDbInstanceMajorVersionRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<
+        UpgradeDbInstanceMajorVersionPrecheckRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<
+        UpgradeDbProxyInstanceKernelVersionRequest,
+    >(),
+    ::rds_api::runtime::ServerOperation::of::<ValidateImportTaskRequest>(),
 ];
 /// Error codes any operation of the service may return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
