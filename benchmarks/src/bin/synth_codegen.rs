@@ -153,11 +153,13 @@ mod tests {
     #[test]
     fn generates_a_small_set_with_the_real_operations() {
         let dir = tempfile::tempdir().unwrap();
-        let args = Args { operations: 9, specs: dir.path().join("specs"), out: dir.path().join("generated") };
-        run(&args).unwrap();
         let real = yaml_files(&benchmarks::real_specs_dir().join("operations")).unwrap();
+        // Three synthetic copies beyond the real operations.
+        let count = real.len() + 3;
+        let args = Args { operations: count, specs: dir.path().join("specs"), out: dir.path().join("generated") };
+        run(&args).unwrap();
         let written = yaml_files(&args.specs.join("operations")).unwrap();
-        assert_eq!(written.len(), 9);
+        assert_eq!(written.len(), count);
         for path in real {
             assert!(args.specs.join("operations").join(path.file_name().unwrap()).is_file());
         }
