@@ -147,10 +147,10 @@ impl ApiError {
     /// `UnsupportedOperation` (400, chosen): the real service has (or had) the Action, but the emulator has no
     /// behaviour for it. The message names the Action, so it cannot be taken for a misspelt one
     /// (`InvalidApi.NotFound`).
-    pub(crate) fn unsupported_operation(action: &str, kind: crate::handlers::RealAction) -> Self {
+    pub(crate) fn unsupported_operation(action: &str, kind: crate::routing::RealAction) -> Self {
         let withdrawn = match kind {
-            crate::handlers::RealAction::Current => "",
-            crate::handlers::RealAction::Withdrawn => " (withdrawn from Alibaba Cloud's current SDKs)",
+            crate::routing::RealAction::Current => "",
+            crate::routing::RealAction::Withdrawn => " (withdrawn from Alibaba Cloud's current SDKs)",
         };
         Self::new(
             "UnsupportedOperation",
@@ -333,6 +333,133 @@ impl ApiError {
     /// `InvalidDBName.Duplicate` (400): a destination database name is taken.
     pub fn database_duplicate(instance: &str, name: &str) -> Self {
         Self::new("InvalidDBName.Duplicate", 400, format!("The database {name} already exists on {instance}."))
+    }
+
+    /// `InvalidDBName.Forbid` (400): the database name is one of the engine's own databases.
+    pub fn database_name_forbidden(name: &str) -> Self {
+        let shown: String = name.chars().take(80).collect();
+        Self::new("InvalidDBName.Forbid", 400, format!("Specified DB name is a keyword in RDS: {shown:?}."))
+    }
+
+    /// `IncorrectDBState` (403): the database is not `Running` (being created, deleted, …).
+    pub fn database_state(instance: &str, name: &str, status: &str) -> Self {
+        Self::new(
+            "IncorrectDBState",
+            403,
+            format!("Current DB state does not support this operation: {name} on {instance} is {status}, not Running."),
+        )
+    }
+
+    /// `InvalidDBDescription.Format` (400): a database description breaks the rules.
+    pub fn db_description_format(why: &str) -> Self {
+        Self::new("InvalidDBDescription.Format", 400, format!("Specified DB description is not valid: {why}."))
+    }
+
+    /// `InvalidCharacterSetName.Format` (400): the character set (collation on SQL Server) is not one the
+    /// engine offers.
+    pub fn character_set_format(name: &str, engine: &str) -> Self {
+        let shown: String = name.chars().take(80).collect();
+        Self::new(
+            "InvalidCharacterSetName.Format",
+            400,
+            format!("Specified character set name is not valid: {shown:?} is not a character set of {engine}."),
+        )
+    }
+
+    /// `InvalidAccountName.Format` (400): an account name breaks the engine's naming rules.
+    pub fn account_name_format(name: &str, why: &str) -> Self {
+        let shown: String = name.chars().take(80).collect();
+        Self::new("InvalidAccountName.Format", 400, format!("Specified account name {shown:?} is not valid: {why}."))
+    }
+
+    /// `InvalidAccountName.Forbid` (400): the account name is a reserved keyword.
+    pub fn account_name_forbidden(name: &str) -> Self {
+        Self::new("InvalidAccountName.Forbid", 400, format!("Specified account name is a keyword in RDS: {name:?}."))
+    }
+
+    /// `InvalidAccountName.Duplicate` (400): the instance already has an account of this name.
+    pub fn account_duplicate(instance: &str, name: &str) -> Self {
+        Self::new(
+            "InvalidAccountName.Duplicate",
+            400,
+            format!("Specified account name already exists in this instance: {name} on {instance}."),
+        )
+    }
+
+    /// `InvalidAccountName.NotFound` (404): the instance has no account of this name.
+    pub fn account_not_found(instance: &str, name: &str) -> Self {
+        let shown: String = name.chars().take(80).collect();
+        Self::new(
+            "InvalidAccountName.NotFound",
+            404,
+            format!("Specified account name does not exist: {shown:?} on {instance}."),
+        )
+    }
+
+    /// `InvalidAccountPassword.Format` (400): the password breaks the rules. The message says which rule,
+    /// never the password.
+    pub fn account_password_format(why: &str) -> Self {
+        Self::new("InvalidAccountPassword.Format", 400, format!("Specified account password is not valid: {why}."))
+    }
+
+    /// `InvalidAccountDescription.Format` (400): an account description breaks the rules.
+    pub fn account_description_format(why: &str) -> Self {
+        Self::new(
+            "InvalidAccountDescription.Format",
+            400,
+            format!("Specified account description is not valid: {why}."),
+        )
+    }
+
+    /// `InvalidAccountType.Format` (400, message chosen): `AccountType` is not `Normal`, `Super` or `Sysadmin`.
+    pub fn account_type_format(account_type: &str) -> Self {
+        let shown: String = account_type.chars().take(80).collect();
+        Self::new(
+            "InvalidAccountType.Format",
+            400,
+            format!("Specified account type {shown:?} is not valid: use Normal, Super or Sysadmin."),
+        )
+    }
+
+    /// `InvalidEngineVersion.NotSupported` (400): a `Sysadmin` account on an instance that is not SQL Server.
+    pub fn sysadmin_not_supported(instance: &str, engine: &str) -> Self {
+        Self::new(
+            "InvalidEngineVersion.NotSupported",
+            400,
+            format!("Current db instance does not support sysadmin: {instance} is {engine}, not SQLServer."),
+        )
+    }
+
+    /// `IncorrectAccountType` (403, when chosen): a privileged account, which holds every privilege already,
+    /// cannot be granted or revoked one.
+    pub fn incorrect_account_type(name: &str, account_type: &str) -> Self {
+        Self::new(
+            "IncorrectAccountType",
+            403,
+            format!(
+                "Current account type does not support this operation: {name} is a {account_type} account, which \
+                 holds every privilege on every database."
+            ),
+        )
+    }
+
+    /// `InvalidAccountPrivilege.Malformed` (400): a privilege the engine does not have.
+    pub fn account_privilege_malformed(privilege: &str, engine: &str, allowed: &[&str]) -> Self {
+        let shown: String = privilege.chars().take(80).collect();
+        Self::new(
+            "InvalidAccountPrivilege.Malformed",
+            400,
+            format!("Specified account privilege is not valid: {shown:?}; on {engine} use {}.", allowed.join(", ")),
+        )
+    }
+
+    /// `InvalidDBNameOrAccountPrivilege` (400): `DBName` and `AccountPrivilege` do not pair up one to one.
+    pub fn db_names_and_privileges_mismatch(why: &str) -> Self {
+        Self::new(
+            "InvalidDBNameOrAccountPrivilege",
+            400,
+            format!("Account permissions and database names must correspond: {why}."),
+        )
     }
 
     /// `InsufficientStorage` (400): the destination's free storage is not larger than the source's used storage.

@@ -3,8 +3,10 @@
 //! It speaks the real RPC protocol: every request must be signed, with HMAC-SHA1 (V1) or ACS3-HMAC-SHA256 (V3),
 //! by a known AccessKey (or STS credentials and their token), within 15 minutes, with a fresh nonce; parameters are decoded and
 //! validated by the same generated code as the `rds-api` client's; answers and errors have the service's
-//! shapes, codes and statuses. It keeps real state: accounts, instances and databases, and migrations
-//! (ImportDatabaseBetweenInstances) that run on an emulator clock a test moves by hand.
+//! shapes, codes and statuses. It keeps real state: accounts, instances, databases and the database accounts
+//! with their privileges (passwords only as salted hashes), and migrations (ImportDatabaseBetweenInstances)
+//! that run on an emulator clock a test moves by hand. An operation of the API that it does not emulate is
+//! still validated by the generated code before it is answered `UnsupportedOperation`.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -51,6 +53,9 @@ pub mod faults;
 mod handlers;
 mod migration;
 mod pipeline;
+mod regions;
+mod routing;
+mod rules;
 mod server;
 pub mod state;
 
@@ -58,8 +63,8 @@ pub use clock::{Clock, ClockMode};
 pub use emulator::{Emulator, EmulatorHandle};
 pub use faults::{Fault, FaultKind, Faults};
 pub use state::{
-    AccessKey, Account, Database, Import, ImportStatus, ImportedDatabase, Instance, Settings, State, StateError,
-    StsCredential,
+    AccessKey, Account, Database, DbAccount, Grant, Import, ImportStatus, ImportedDatabase, Instance, Password,
+    Settings, State, StateError, StsCredential,
 };
 
 // The README's examples are compiled as doc tests, so they cannot drift from the API.

@@ -14,6 +14,7 @@ use crate::errors::ApiError;
 use crate::faults::{Faults, Outcome, RawAnswer};
 use crate::handlers::{self, Ctx, Params};
 use crate::migration;
+use crate::routing;
 use crate::state::State;
 
 /// `HostId` of error bodies when the request had no `Host` header.
@@ -216,7 +217,7 @@ pub(crate) async fn handle(shared: &Shared, incoming: Incoming) -> Answer {
 
 /// Routes and runs the handler under the state lock, so one request's checks and effects are atomic.
 fn run(shared: &Shared, caller: &Caller, action: &str, version: &str, params: &Params) -> handlers::Reply {
-    let handler = handlers::route(action, version)?;
+    let handler = routing::route(action, version, params)?;
     let mut state = shared.state();
     let mut ctx = Ctx { state: &mut state, account: &caller.account, now: shared.clock.now() };
     handler(&mut ctx, params)

@@ -1,4 +1,5 @@
-//! Everything the emulator knows: accounts, their credentials and instances, and the imports under way.
+//! Everything the emulator knows: accounts, their credentials and instances (with their databases and
+//! database accounts), and the imports under way.
 //!
 //! `State` is plain data (serde), so a test can build one in code, load one from a YAML file, take a snapshot
 //! of a running emulator and compare it. Field names in YAML are the Rust names (`snake_case`); a state file
@@ -10,6 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
+
+mod db_account;
+
+pub use db_account::{account_status, DbAccount, Grant, Password};
 
 /// How long a migration takes on the emulator clock when the state does not say.
 pub const DEFAULT_MIGRATION_SECONDS: u64 = 30;
@@ -188,6 +193,9 @@ pub struct Instance {
     /// The instance's databases.
     #[serde(default)]
     pub databases: Vec<Database>,
+    /// The accounts of the instance's database engine (CreateAccount), with their privileges.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<DbAccount>,
 }
 
 fn default_region() -> String {
@@ -246,6 +254,7 @@ impl Instance {
             created_at: None,
             collation: None,
             databases: Vec::new(),
+            accounts: Vec::new(),
         }
     }
 
@@ -278,6 +287,28 @@ impl Instance {
         self.databases.iter().find(|db| self.same_name(&db.name, name))
     }
 
+    /// The database account called `name`, compared as the engine compares account names (see
+    /// [`same_account_name`](Self::same_account_name)).
+    pub fn account(&self, name: &str) -> Option<&DbAccount> {
+        self.accounts.iter().find(|account| self.same_account_name(&account.name, name))
+    }
+
+    /// The database account called `name`, to change it.
+    pub fn account_mut(&mut self, name: &str) -> Option<&mut DbAccount> {
+        let index = self.accounts.iter().position(|account| self.same_account_name(&account.name, name))?;
+        self.accounts.get_mut(index)
+    }
+
+    /// Whether `a` and `b` name the same database account: SQL Server logins compare as the server collation
+    /// compares names (like database names); MySQL, MariaDB and PostgreSQL account names are exact.
+    pub fn same_account_name(&self, a: &str, b: &str) -> bool {
+        if self.engine == "SQLServer" {
+            self.same_name(a, b)
+        } else {
+            a == b
+        }
+    }
+
     /// Whether the instance's collation ignores the case of names: a SQL Server collation with `_CI` (the
     /// default `Chinese_PRC_CI_AS` included).
     pub fn names_ignore_case(&self) -> bool {
@@ -292,11 +323,13 @@ impl Instance {
 
     /// Whether `a` and `b` name the same database on this instance.
     pub fn same_name(&self, a: &str, b: &str) -> bool {
-        if self.names_ignore_case() {
-            a == b || a.to_lowercase() == b.to_lowercase()
-        } else {
-            a == b
-        }
+        self.name_comparison()(a, b)
+    }
+
+    /// [`same_name`](Self::same_name) detached from the instance, for use while the instance is being changed.
+    pub(crate) fn name_comparison(&self) -> impl Fn(&str, &str) -> bool + Copy {
+        let ignore_case = self.names_ignore_case();
+        move |a: &str, b: &str| a == b || (ignore_case && a.to_lowercase() == b.to_lowercase())
     }
 
     /// Storage capacity minus used storage, in bytes.
@@ -449,8 +482,9 @@ impl State {
     }
 
     /// Checks that ids are unique where the service needs them to be: account names, AccessKey IDs and
-    /// security tokens across all accounts, instance IDs across all accounts, database names per instance;
-    /// and that STS AccessKey IDs start with `STS.` and permanent ones do not.
+    /// security tokens across all accounts, instance IDs across all accounts, database names and database
+    /// account names per instance; that STS AccessKey IDs start with `STS.` and permanent ones do not; and that
+    /// every privilege of a database account is on a database of its instance, at most one per database.
     pub fn validate(&self) -> Result<(), StateError> {
         fn unique<'a>(seen: &mut HashSet<&'a str>, what: &str, value: &'a str) -> Result<(), StateError> {
             if value.is_empty() {
@@ -509,6 +543,7 @@ impl State {
                         )));
                     }
                 }
+                validate_db_accounts(instance)?;
             }
         }
         Ok(())
@@ -559,6 +594,36 @@ impl State {
     pub(crate) fn is_security_token(&self, token: &str) -> bool {
         self.accounts.iter().flat_map(|a| &a.sts_credentials).any(|s| s.security_token == token)
     }
+}
+
+/// The database accounts of `instance`: non-empty names unique as the engine compares them, each privilege on a
+/// database of the instance, at most one privilege per database.
+fn validate_db_accounts(instance: &Instance) -> Result<(), StateError> {
+    for (index, account) in instance.accounts.iter().enumerate() {
+        let twin =
+            instance.accounts[..index].iter().any(|other| instance.same_account_name(&other.name, &account.name));
+        if account.name.is_empty() || twin {
+            return Err(StateError::Invalid(format!(
+                "empty or duplicate database account name on {} {:?}",
+                instance.id, account.name
+            )));
+        }
+        for (index, grant) in account.privileges.iter().enumerate() {
+            if instance.database(&grant.database).is_none() {
+                return Err(StateError::Invalid(format!(
+                    "database account {:?} of {} has a privilege on {:?}, which is not a database of the instance",
+                    account.name, instance.id, grant.database
+                )));
+            }
+            if account.privileges[..index].iter().any(|other| instance.same_name(&other.database, &grant.database)) {
+                return Err(StateError::Invalid(format!(
+                    "database account {:?} of {} has two privileges on {:?}",
+                    account.name, instance.id, grant.database
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Account {

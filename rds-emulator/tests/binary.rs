@@ -307,3 +307,49 @@ async fn a_process_killed_while_saving_never_leaves_a_corrupt_state_file() {
     }
     assert_eq!(last_saved, 8);
 }
+
+#[tokio::test]
+async fn account_passwords_reach_neither_the_log_nor_the_control_api_nor_the_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.yaml");
+    rds_emulator::State::demo().save(&path).unwrap();
+    let (mut running, lines) = start(&["--listen", "127.0.0.1:0", "--state", path.to_str().unwrap(), "--save-on-exit"]);
+    let endpoint = lines[0].strip_prefix("rds-emulator listening on ").unwrap();
+    let client = client(endpoint, demo::ACCESS_KEY_ID, demo::ACCESS_KEY_SECRET);
+    let (first, second, refused) = ("First!pass1", "Second!pass2", "weakpassword");
+    let create = rds_api::CreateAccountRequest::builder()
+        .db_instance_id(demo::DESTINATION)
+        .account_name("app")
+        .account_password(first)
+        .build()
+        .unwrap();
+    client.send(&create).await.unwrap();
+    let reset = |password: &str| {
+        rds_api::ResetAccountPasswordRequest::builder()
+            .db_instance_id(demo::DESTINATION)
+            .account_name("app")
+            .account_password(password)
+            .build()
+            .unwrap()
+    };
+    client.send(&reset(second)).await.unwrap();
+    let err = client.send(&reset(refused)).await.unwrap_err();
+    assert_eq!(err.service_error().unwrap().code, "InvalidAccountPassword.Format");
+
+    let (_, state) = control(endpoint, reqwest::Method::GET, "/state", None).await;
+    let shown = state.to_string();
+    assert!(shown.contains("\"app\""), "{shown}");
+    terminate(&running.0);
+    assert!(running.0.wait().unwrap().success());
+    let mut log = String::new();
+    running.0.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(log.contains("ResetAccountPassword"), "{log}");
+    let saved_text = std::fs::read_to_string(&path).unwrap();
+    for (place, text) in [("the log", &log), ("GET /_emulator/state", &shown), ("the state file", &saved_text)] {
+        for password in [first, second, refused] {
+            assert!(!text.contains(password), "{password} in {place}:\n{text}");
+        }
+    }
+    let saved = rds_emulator::State::load(&path).unwrap();
+    assert!(saved.instance(demo::DESTINATION).unwrap().account("app").unwrap().password.matches(second));
+}

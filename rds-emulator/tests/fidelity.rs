@@ -11,15 +11,31 @@ async fn a_real_operation_that_is_not_emulated_is_told_apart_from_a_misspelt_one
     let emulator = demo_emulator().await;
     let endpoint = emulator.endpoint();
 
-    // A current operation of the real API.
-    let answer = Raw::new("CreateDatabase").param("DBInstanceId", demo::SOURCE).send(&endpoint).await;
+    // A current operation of the real API, with valid parameters.
+    let answer = Raw::new("DescribeDBInstanceNetInfo").param("DBInstanceId", demo::SOURCE).send(&endpoint).await;
     assert_eq!((answer.status, answer.code()), (400, "UnsupportedOperation"), "{:?}", answer.body);
-    assert!(answer.message().contains("CreateDatabase") && answer.message().contains("does not emulate"));
+    assert!(answer.message().contains("DescribeDBInstanceNetInfo") && answer.message().contains("does not emulate"));
     assert!(answer.header("x-acs-request-id").is_some());
 
+    // The same operation is validated by the generated server code first: a missing or invalid parameter is
+    // answered as the service answers it.
+    let answer = Raw::new("DescribeDBInstanceNetInfo").send(&endpoint).await;
+    assert_eq!((answer.status, answer.code()), (400, "MissingParameter"), "{:?}", answer.body);
+    assert!(answer.message().contains("\"DBInstanceId\""), "{}", answer.message());
+    let answer =
+        Raw::new("DescribeBackups").param("DBInstanceId", demo::SOURCE).param("PageSize", "5").send(&endpoint).await;
+    assert_eq!((answer.status, answer.code()), (400, "InvalidParameter"), "{:?}", answer.body);
+    assert!(answer.message().contains("PageSize"), "{}", answer.message());
+    assert_eq!(emulator.processed("DescribeBackups"), 0);
+
     // A withdrawn one.
-    let answer = Raw::new("DescribeImportsForSQLServer").param("DBInstanceId", demo::SOURCE).send(&endpoint).await;
-    assert_eq!(answer.code(), "UnsupportedOperation");
+    let answer = Raw::new("DescribeImportsForSQLServer")
+        .param("DBInstanceId", demo::SOURCE)
+        .param("StartTime", "2024-01-01T00:00Z")
+        .param("EndTime", "2024-01-02T00:00Z")
+        .send(&endpoint)
+        .await;
+    assert_eq!(answer.code(), "UnsupportedOperation", "{:?}", answer.body);
     assert!(answer.message().contains("DescribeImportsForSQLServer") && answer.message().contains("withdrawn"));
 
     // A misspelt one.

@@ -57,6 +57,12 @@ fn the_readme_example_state_loads() {
     let instance = account.instance("rm-team-source").unwrap();
     assert_eq!(instance.databases.len(), 2);
     assert_eq!(instance.lock_mode, "Unlock");
+    // The plain password of the example is hashed as it loads, and never written back.
+    let app = instance.account("orders_app").unwrap();
+    assert!(app.password.matches("Orders!2024"));
+    assert_eq!(app.privileges[0].database, "orders");
+    let yaml = state.to_yaml().unwrap();
+    assert!(yaml.contains("password: sha256:") && !yaml.contains("Orders!2024"), "{yaml}");
 }
 
 #[test]

@@ -11,6 +11,7 @@ use rds_api::Rule;
 
 use super::{decode, Ctx, Params, Reply};
 use crate::errors::ApiError;
+use crate::rules::sqlserver_db_name_problem;
 use crate::state::{status, Import, ImportStatus, ImportedDatabase, Instance};
 
 /// Instance families that support the import: dedicated and dedicated host.
@@ -55,38 +56,6 @@ fn unlocked(i: &Instance) -> Result<(), ApiError> {
     } else {
         Err(ApiError::lock_mode(&i.id, &i.lock_mode))
     }
-}
-
-/// Longest database name (CreateDatabase's documented rule).
-const MAX_DB_NAME_CHARS: usize = 64;
-/// Shortest database name (idem).
-const MIN_DB_NAME_CHARS: usize = 2;
-/// SQL Server's own databases, which no user database may be called (in any case).
-const SYSTEM_DATABASES: [&str; 6] = ["master", "model", "msdb", "tempdb", "resource", "distribution"];
-
-/// Why `name` cannot be a database name on SQL Server, if it cannot: 2 to 64 characters, letters, digits,
-/// underscores and hyphens, starting with a letter and ending with a letter or a digit (CreateDatabase's
-/// rules; SQL Server keeps the case of a name, so capitals are accepted), and not a system database.
-fn db_name_problem(name: &str) -> Option<String> {
-    let chars = name.chars().count();
-    if !(MIN_DB_NAME_CHARS..=MAX_DB_NAME_CHARS).contains(&chars) {
-        return Some(format!("it is {chars} characters long; a name has {MIN_DB_NAME_CHARS} to {MAX_DB_NAME_CHARS}"));
-    }
-    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
-        return Some(format!(
-            "it contains {bad:?}; a name may contain only letters, digits, underscores (_) and hyphens (-)"
-        ));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Some("it must start with a letter".into());
-    }
-    if !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Some("it must end with a letter or a digit".into());
-    }
-    if SYSTEM_DATABASES.iter().any(|system| system.eq_ignore_ascii_case(name)) {
-        return Some("it is the name of a SQL Server system database".into());
-    }
-    None
 }
 
 /// What is wrong with the text of `DBInfo`, in the service's terms, if anything.
@@ -162,7 +131,7 @@ pub(super) fn import_database_between_instances(ctx: &mut Ctx<'_>, params: &Para
         DbNames::Renamed(pairs) => (pairs, false),
     };
     for (_, name) in &pairs {
-        if let Some(why) = db_name_problem(name) {
+        if let Some(why) = sqlserver_db_name_problem(name) {
             return Err(ApiError::database_name_format(name, &why));
         }
     }

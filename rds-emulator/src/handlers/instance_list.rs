@@ -14,50 +14,11 @@ use serde_json::{json, Value};
 
 use super::{decode, Ctx, Params, Reply};
 use crate::errors::ApiError;
-use crate::state::{Instance, State};
+use crate::regions;
+use crate::state::Instance;
 
 /// Page size (`PageSize`, `MaxResults`) when the request gives none.
 const DEFAULT_PAGE_SIZE: usize = 30;
-
-/// Alibaba Cloud's public region IDs (2024). A region is also known when any instance of the state, of any
-/// account, is in it; any other region is `InvalidRegionId.NotFound`.
-const KNOWN_REGIONS: &[&str] = &[
-    "cn-qingdao",
-    "cn-beijing",
-    "cn-zhangjiakou",
-    "cn-huhehaote",
-    "cn-wulanchabu",
-    "cn-hangzhou",
-    "cn-shanghai",
-    "cn-nanjing",
-    "cn-fuzhou",
-    "cn-shenzhen",
-    "cn-heyuan",
-    "cn-guangzhou",
-    "cn-chengdu",
-    "cn-wuhan-lr",
-    "cn-hongkong",
-    "cn-shanghai-finance-1",
-    "cn-shenzhen-finance-1",
-    "cn-beijing-finance-1",
-    "cn-north-2-gov-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-5",
-    "ap-southeast-6",
-    "ap-southeast-7",
-    "ap-south-1",
-    "us-east-1",
-    "us-west-1",
-    "na-south-1",
-    "eu-west-1",
-    "eu-central-1",
-    "me-east-1",
-    "me-central-1",
-];
 
 /// How the request pages.
 #[derive(Debug, PartialEq, Eq)]
@@ -163,11 +124,6 @@ fn sort_key(instance: &Instance) -> SortKey<'_> {
     (created.is_none(), created.unwrap_or_default(), instance.id.as_str())
 }
 
-/// Whether `region` exists: a public region, or the region of an instance of the state.
-fn region_exists(state: &State, region: &str) -> bool {
-    KNOWN_REGIONS.contains(&region) || state.accounts.iter().flat_map(|a| &a.instances).any(|i| i.region_id == region)
-}
-
 /// One `DBInstance` element, with the service's field names and types. `Category` only with
 /// `InstanceLevel=1`, as the service does; `CreateTime` only when the state knows it.
 fn element(instance: &Instance, with_category: bool) -> Value {
@@ -206,7 +162,7 @@ pub(super) fn describe_db_instances(ctx: &mut Ctx<'_>, params: &Params) -> Reply
         }
         _ => None,
     };
-    if !region_exists(ctx.state, &req.region_id) {
+    if !regions::region_exists(ctx.state, &req.region_id) {
         return Err(ApiError::region_not_found(&req.region_id));
     }
     let mut matching: Vec<&Instance> = ctx.account()?.instances.iter().filter(|i| selected(&req, i)).collect();
@@ -370,13 +326,5 @@ mod tests {
         let mixed = paging(&request(|b| b.page_size(10).next_token("t"))).unwrap_err();
         assert_eq!(mixed.code, "InvalidParameter");
         assert!(mixed.message.contains("PageSize") && mixed.message.contains("NextToken"), "{}", mixed.message);
-    }
-
-    #[test]
-    fn regions() {
-        let state = State::demo();
-        assert!(region_exists(&state, "cn-hangzhou"));
-        assert!(region_exists(&state, "eu-central-1"));
-        assert!(!region_exists(&state, "xx-nowhere-1"));
     }
 }

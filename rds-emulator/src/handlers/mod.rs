@@ -1,15 +1,18 @@
-//! The behaviour of each operation, and the table that routes an Action to it.
+//! The behaviour of each emulated operation, and the table from Action to handler.
 //!
 //! Adding an operation is one handler function and one entry in [`TABLE`]. A handler starts with
 //! `let req = decode::<rds_api::XRequest>(params)?;`: decoding and validation come from the same YAML specs
 //! as the client's request types (rds-api's `server` feature), so the emulator holds no copy of the rules.
 //! It then reads or changes the caller's world through [`Ctx`] and returns the answer's fields; the
-//! pipeline adds `RequestId`.
+//! pipeline adds `RequestId`. Operations without a handler are answered by `crate::routing`.
 
+mod accounts;
 mod databases;
 mod import;
 mod instance_list;
 mod instances;
+mod privileges;
+mod regions;
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -18,7 +21,7 @@ use rds_api::runtime::FromParams;
 use serde_json::Value;
 
 use crate::errors::ApiError;
-use crate::state::{Account, Instance, State};
+use crate::state::{status, Account, Instance, State};
 
 /// Wire parameters of a request: query and form body together.
 pub(crate) type Params = BTreeMap<String, String>;
@@ -30,45 +33,28 @@ pub(crate) type Reply = Result<Value, ApiError>;
 pub(crate) type Handler = fn(&mut Ctx<'_>, &Params) -> Reply;
 
 /// Action -> behaviour.
-const TABLE: &[(&str, Handler)] = &[
+pub(crate) const TABLE: &[(&str, Handler)] = &[
     ("CancelImport", import::cancel_import),
+    ("CreateAccount", accounts::create_account),
+    ("CreateDatabase", databases::create_database),
+    ("DeleteAccount", accounts::delete_account),
+    ("DeleteDatabase", databases::delete_database),
+    ("DescribeAccounts", accounts::describe_accounts),
     ("DescribeDBInstances", instance_list::describe_db_instances),
     ("DescribeDBInstanceAttribute", instances::describe_db_instance_attribute),
     ("DescribeDatabases", databases::describe_databases),
+    ("DescribeRegions", regions::describe_regions),
     ("DescribeResourceUsage", instances::describe_resource_usage),
+    ("GrantAccountPrivilege", privileges::grant_account_privilege),
     ("ImportDatabaseBetweenInstances", import::import_database_between_instances),
+    ("ModifyDBDescription", databases::modify_db_description),
+    ("ResetAccountPassword", accounts::reset_account_password),
+    ("RevokeAccountPrivilege", privileges::revoke_account_privilege),
 ];
 
-/// Every Action the rds-api specs define, handled or not (generated from `api-specs/`). An Action here without
-/// a handler is `UnsupportedOperation` rather than `InvalidApi.NotFound`.
-const SPEC_ACTIONS: &[&str] = rds_api::operations::ACTIONS;
-
-/// Every Action the real RDS API has or had (`data/rds-actions.txt`: one name a line, `withdrawn` after the
-/// ones current SDKs no longer have, `#` comments). An Action here without a handler is `UnsupportedOperation`
-/// naming it, so a client can tell "not emulated" from a misspelt Action (`InvalidApi.NotFound`).
-const REAL_ACTIONS: &str = include_str!("../../data/rds-actions.txt");
-
-/// Whether the real service has (or had) `action`, and whether it was withdrawn.
-fn real_action(action: &str) -> Option<RealAction> {
-    REAL_ACTIONS.lines().filter(|line| !line.starts_with('#')).find_map(|line| {
-        let mut words = line.split_whitespace();
-        (words.next() == Some(action)).then(|| {
-            if words.next() == Some("withdrawn") {
-                RealAction::Withdrawn
-            } else {
-                RealAction::Current
-            }
-        })
-    })
-}
-
-/// How the real service knows an Action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RealAction {
-    /// In Alibaba's current SDKs.
-    Current,
-    /// Withdrawn from current SDKs, still documented or callable through a generic RPC call.
-    Withdrawn,
+/// The handler of `action`, if the emulator emulates it.
+pub(crate) fn handler(action: &str) -> Option<Handler> {
+    TABLE.iter().find(|(name, _)| *name == action).map(|(_, handler)| *handler)
 }
 
 /// What a handler works on: the caller's account within the state, and the emulator time.
@@ -110,62 +96,14 @@ pub(crate) fn decode<T: FromParams>(params: &Params) -> Result<T, ApiError> {
     T::from_params(params).map_err(|err| ApiError::from_validation(&err))
 }
 
-/// The handler of `action` at API `version`.
-pub(crate) fn route(action: &str, version: &str) -> Result<Handler, ApiError> {
-    if version != rds_api::operations::API_VERSION {
-        return Err(ApiError::api_not_found(action, version));
+/// An instance's databases and accounts change only while it is `Running` (`IncorrectDBInstanceState`) and
+/// unlocked (`IncorrectDBInstanceLockMode`).
+pub(crate) fn ready_for_change(instance: &Instance) -> Result<(), ApiError> {
+    if instance.status != status::RUNNING {
+        return Err(ApiError::instance_state(&instance.id, &instance.status));
     }
-    match TABLE.iter().find(|(name, _)| *name == action) {
-        Some((_, handler)) => Ok(*handler),
-        None => Err(unhandled(action, SPEC_ACTIONS)),
+    if instance.lock_mode != "Unlock" {
+        return Err(ApiError::lock_mode(&instance.id, &instance.lock_mode));
     }
-}
-
-/// The error for an Action without a handler: an operation of the real service (or of the specs) that the
-/// emulator does not emulate, or no operation at all.
-fn unhandled(action: &str, spec_actions: &[&str]) -> ApiError {
-    match real_action(action) {
-        Some(kind) => ApiError::unsupported_operation(action, kind),
-        None if spec_actions.contains(&action) => ApiError::unsupported_operation(action, RealAction::Current),
-        None => ApiError::api_not_found(action, rds_api::operations::API_VERSION),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_handled_action_is_a_spec_action() {
-        for (action, _) in TABLE {
-            assert!(SPEC_ACTIONS.contains(action), "{action}");
-        }
-    }
-
-    #[test]
-    fn routing() {
-        assert!(route("DescribeDatabases", "2014-08-15").is_ok());
-        assert_eq!(route("DescribeDatabases", "2015-01-01").err().unwrap().code, "InvalidApi.NotFound");
-        assert_eq!(route("NoSuchAction", "2014-08-15").err().unwrap().code, "InvalidApi.NotFound");
-        let err = unhandled("CancelImport", &["CancelImport"]);
-        assert_eq!((err.code.as_str(), err.status), ("UnsupportedOperation", 400));
-    }
-
-    #[test]
-    fn the_real_action_list_is_complete_and_well_formed() {
-        let names: Vec<&str> =
-            REAL_ACTIONS.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_whitespace().next()).collect();
-        assert_eq!(names.len(), 423, "413 current and 10 withdrawn operations");
-        for line in REAL_ACTIONS.lines().filter(|l| !l.starts_with('#')) {
-            let words: Vec<&str> = line.split_whitespace().collect();
-            assert!(matches!(words.as_slice(), [_] | [_, "withdrawn"]), "{line:?}");
-        }
-        assert_eq!(real_action("CreateDatabase"), Some(RealAction::Current));
-        assert_eq!(real_action("ImportDatabaseBetweenInstances"), Some(RealAction::Withdrawn));
-        assert_eq!(real_action("CreateDatabse"), None);
-        // Every operation of the specs is a real one.
-        for action in SPEC_ACTIONS {
-            assert!(real_action(action).is_some(), "{action}");
-        }
-    }
+    Ok(())
 }
