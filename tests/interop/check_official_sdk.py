@@ -11,7 +11,11 @@ Uses only what a customer would use, from both SDK generations:
   by default.
 
 The SDKs build, sign and send every request themselves; this script only points
-them at the emulator and judges what comes back. Between SDK calls it drives the
+them at the emulator and judges what comes back. With the Tea SDK it also runs
+the database and account lifecycle a migration script runs around an import
+(DescribeRegions, CreateDatabase, CreateAccount, GrantAccountPrivilege,
+DescribeAccounts, ..., DeleteDatabase), and checks that the SDK's response
+models, which read every answer (from_map), keep every field the emulator sent. Between SDK calls it drives the
 emulator through its HTTP control API (``/_emulator/...``: faults, counters, the
 clock, the state), as any test written in Python would.
 
@@ -397,6 +401,261 @@ def check_tea_not_found(wire, args, host_port):
     return "InvalidDBInstanceId.NotFound (HTTP 404, RequestId=%s): %s" % (e.request_id, (e.data or {}).get("Message"))
 
 
+# --- The account lifecycle a migration script runs around the import (Tea SDK, V3) ------------------------
+
+LIFECYCLE_DATABASE = "reports_py"
+LIFECYCLE_ACCOUNT = "reporter_py"
+LIFECYCLE_PASSWORDS = ("Py!first-pass1", "Py!second-pass2")
+
+
+def dropped_fields(raw, mapped, path=""):
+    """The paths of the emulator's JSON answer that the SDK's response model did not keep.
+
+    The SDK reads an answer with the model's from_map; its to_map gives back what the model holds. A field
+    the model does not know, or knows at another place or with another shape, is missing from it.
+    """
+    if isinstance(raw, dict):
+        if not isinstance(mapped, dict):
+            return [path or "/"]
+        dropped = []
+        for key, value in raw.items():
+            if key not in mapped:
+                dropped.append(path + "/" + key)
+            else:
+                dropped.extend(dropped_fields(value, mapped[key], path + "/" + key))
+        return dropped
+    if isinstance(raw, list):
+        if not isinstance(mapped, list) or len(mapped) != len(raw):
+            return [path]
+        dropped = []
+        for index, (item, kept) in enumerate(zip(raw, mapped)):
+            dropped.extend(dropped_fields(item, kept, "%s/%d" % (path, index)))
+        return dropped
+    return []
+
+
+def tea_answer(recorder, name, call):
+    """Runs one SDK call that must succeed; returns its body as the SDK's model holds it (to_map).
+
+    The SDK has already read the answer into its response model (from_map); the model must also validate,
+    and keep every field the emulator sent, so that a program using the SDK sees all of it.
+    """
+    response = call()
+    raw = recorder.response.json() if recorder.response is not None else None
+    if response.status_code != 200 or not response.body.request_id:
+        raise CheckFailed("%s: unexpected answer (HTTP %s): %r" % (name, response.status_code, raw))
+    response.body.validate()
+    mapped = response.body.to_map()
+    dropped = dropped_fields(raw, mapped)
+    if dropped:
+        raise CheckFailed("%s: the SDK's response model has no place for %s in %r" % (name, ", ".join(dropped), raw))
+    return mapped
+
+
+def privileges_of(accounts_body):
+    """{account: [(database, privilege), ...]} from a DescribeAccounts body (as the model holds it)."""
+    return {
+        account["AccountName"]: [
+            (p["DBName"], p["AccountPrivilege"]) for p in account["DatabasePrivileges"]["DatabasePrivilege"]
+        ]
+        for account in accounts_body["Accounts"]["DBInstanceAccount"]
+    }
+
+
+def check_tea_account_lifecycle(wire, args, host_port):
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    first, second = LIFECYCLE_PASSWORDS
+    with TeaWire(wire) as recorder:
+        answer = lambda name, call: tea_answer(recorder, name, call)  # noqa: E731
+        regions = answer(
+            "DescribeRegions",
+            lambda: client.describe_regions(rds_models.DescribeRegionsRequest(accept_language="en-US")),
+        )
+        zones = [z for z in regions["Regions"]["RDSRegion"] if z.get("ZoneId") == "cn-hangzhou-h"]
+        if not zones or zones[0].get("LocalName") != "China (Hangzhou)" or zones[0].get("RegionId") != "cn-hangzhou":
+            raise CheckFailed("DescribeRegions does not list cn-hangzhou-h as expected: %r" % zones)
+
+        answer(
+            "CreateDatabase",
+            lambda: client.create_database(
+                rds_models.CreateDatabaseRequest(
+                    dbinstance_id=DESTINATION,
+                    dbname=LIFECYCLE_DATABASE,
+                    character_set_name="Chinese_PRC_CI_AS",
+                    dbdescription="Reports from Python",
+                )
+            ),
+        )
+        answer(
+            "CreateAccount",
+            lambda: client.create_account(
+                rds_models.CreateAccountRequest(
+                    dbinstance_id=DESTINATION,
+                    account_name=LIFECYCLE_ACCOUNT,
+                    account_password=first,
+                    account_description="Reporting service",
+                )
+            ),
+        )
+        answer(
+            "GrantAccountPrivilege",
+            lambda: client.grant_account_privilege(
+                rds_models.GrantAccountPrivilegeRequest(
+                    dbinstance_id=DESTINATION,
+                    account_name=LIFECYCLE_ACCOUNT,
+                    dbname=LIFECYCLE_DATABASE + ",archive",
+                    account_privilege="ReadWrite,ReadOnly",
+                )
+            ),
+        )
+        accounts = answer(
+            "DescribeAccounts",
+            lambda: client.describe_accounts(rds_models.DescribeAccountsRequest(dbinstance_id=DESTINATION)),
+        )
+        granted = privileges_of(accounts).get(LIFECYCLE_ACCOUNT)
+        if granted != [(LIFECYCLE_DATABASE, "ReadWrite"), ("archive", "ReadOnly")]:
+            raise CheckFailed("DescribeAccounts after the grant: %r" % accounts)
+        databases = answer(
+            "DescribeDatabases",
+            lambda: client.describe_databases(
+                rds_models.DescribeDatabasesRequest(dbinstance_id=DESTINATION, dbname=LIFECYCLE_DATABASE)
+            ),
+        )
+        infos = databases["Databases"]["Database"][0]["Accounts"]["AccountPrivilegeInfo"]
+        if [(i["Account"], i["AccountPrivilege"]) for i in infos] != [(LIFECYCLE_ACCOUNT, "ReadWrite")]:
+            raise CheckFailed("DescribeDatabases does not show the grant: %r" % databases)
+
+        answer(
+            "ModifyDBDescription",
+            lambda: client.modify_dbdescription(
+                rds_models.ModifyDBDescriptionRequest(
+                    dbinstance_id=DESTINATION, dbname=LIFECYCLE_DATABASE, dbdescription="Monthly reports"
+                )
+            ),
+        )
+        answer(
+            "ResetAccountPassword",
+            lambda: client.reset_account_password(
+                rds_models.ResetAccountPasswordRequest(
+                    dbinstance_id=DESTINATION, account_name=LIFECYCLE_ACCOUNT, account_password=second
+                )
+            ),
+        )
+        answer(
+            "RevokeAccountPrivilege",
+            lambda: client.revoke_account_privilege(
+                rds_models.RevokeAccountPrivilegeRequest(
+                    dbinstance_id=DESTINATION, account_name=LIFECYCLE_ACCOUNT, dbname="archive"
+                )
+            ),
+        )
+        accounts = answer(
+            "DescribeAccounts",
+            lambda: client.describe_accounts(
+                rds_models.DescribeAccountsRequest(dbinstance_id=DESTINATION, account_name=LIFECYCLE_ACCOUNT)
+            ),
+        )
+        if privileges_of(accounts) != {LIFECYCLE_ACCOUNT: [(LIFECYCLE_DATABASE, "ReadWrite")]}:
+            raise CheckFailed("DescribeAccounts after the revoke: %r" % accounts)
+
+    # Between the calls, the state as the control API shows it: the account with a hashed password only.
+    state = control_ok(args, "GET", "/state")
+    text = json.dumps(state)
+    if LIFECYCLE_ACCOUNT not in text or any(password in text for password in LIFECYCLE_PASSWORDS):
+        raise CheckFailed("GET /_emulator/state: the account is missing, or a password is shown")
+    described = [
+        db.get("description")
+        for account in state["accounts"]
+        for instance in account["instances"]
+        if instance["id"] == DESTINATION
+        for db in instance["databases"]
+        if db["name"] == LIFECYCLE_DATABASE
+    ]
+    if described != ["Monthly reports"]:
+        raise CheckFailed("ModifyDBDescription did not reach the state: %r" % described)
+
+    with TeaWire(wire) as recorder:
+        answer = lambda name, call: tea_answer(recorder, name, call)  # noqa: E731
+        answer(
+            "DeleteAccount",
+            lambda: client.delete_account(
+                rds_models.DeleteAccountRequest(dbinstance_id=DESTINATION, account_name=LIFECYCLE_ACCOUNT)
+            ),
+        )
+        answer(
+            "DeleteDatabase",
+            lambda: client.delete_database(
+                rds_models.DeleteDatabaseRequest(dbinstance_id=DESTINATION, dbname=LIFECYCLE_DATABASE)
+            ),
+        )
+        accounts = answer(
+            "DescribeAccounts",
+            lambda: client.describe_accounts(rds_models.DescribeAccountsRequest(dbinstance_id=DESTINATION)),
+        )
+    if privileges_of(accounts):
+        raise CheckFailed("accounts left after DeleteAccount: %r" % accounts)
+    return (
+        "DescribeRegions, CreateDatabase, CreateAccount, GrantAccountPrivilege, DescribeAccounts, DescribeDatabases, "
+        "ModifyDBDescription, ResetAccountPassword, RevokeAccountPrivilege, DeleteAccount, DeleteDatabase: every "
+        "answer read by the SDK's models with no field left over; no password in the state"
+    )
+
+
+def check_tea_account_refusals(wire, args, host_port):
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    account = rds_models.CreateAccountRequest(
+        dbinstance_id=DESTINATION, account_name="dup_py", account_password=LIFECYCLE_PASSWORDS[0]
+    )
+    seen = []
+    with TeaWire(wire):
+        client.create_account(account)
+        try:
+            for code, status, call in [
+                ("InvalidAccountName.Duplicate", 400, lambda: client.create_account(account)),
+                (
+                    "InvalidAccountPassword.Format",
+                    400,
+                    lambda: client.create_account(
+                        rds_models.CreateAccountRequest(
+                            dbinstance_id=DESTINATION, account_name="weak_py", account_password="password"
+                        )
+                    ),
+                ),
+                (
+                    "IncorrectDBInstanceState",
+                    403,
+                    lambda: client.create_database(
+                        rds_models.CreateDatabaseRequest(
+                            dbinstance_id=STOPPED, dbname="reports_py", character_set_name="Chinese_PRC_CI_AS"
+                        )
+                    ),
+                ),
+                (
+                    "InvalidDBName.NotFound",
+                    404,
+                    lambda: client.delete_database(
+                        rds_models.DeleteDatabaseRequest(dbinstance_id=DESTINATION, dbname="no_such_db")
+                    ),
+                ),
+                (
+                    "InvalidAccountName.NotFound",
+                    404,
+                    lambda: client.grant_account_privilege(
+                        rds_models.GrantAccountPrivilegeRequest(
+                            dbinstance_id=DESTINATION, account_name="nobody", dbname="archive", account_privilege="ReadOnly"
+                        )
+                    ),
+                ),
+            ]:
+                e = expect_tea_error(call, code, status)
+                if LIFECYCLE_PASSWORDS[0] in str(e.data):
+                    raise CheckFailed("%s repeats the password: %r" % (code, e.data))
+                seen.append("%s (%s)" % (code, status))
+        finally:
+            client.delete_account(rds_models.DeleteAccountRequest(dbinstance_id=DESTINATION, account_name="dup_py"))
+    return "; ".join(seen)
+
+
 # --- The emulator's control API, driven from Python -----------------------------------------------------
 
 # Loopback only: never through a proxy, whatever the environment says.
@@ -458,15 +717,25 @@ def check_control_fault(wire, args, host_port):
 
 def check_tea_not_emulated(wire, args, host_port):
     client = tea_client(host_port, args.access_key_id, args.access_key_secret)
-    request = rds_models.CreateDatabaseRequest(
-        dbinstance_id=DESTINATION, dbname="reports", character_set_name="Chinese_PRC_CI_AS"
-    )
+    request = rds_models.DescribeDBInstanceNetInfoRequest(dbinstance_id=DESTINATION)
     with TeaWire(wire):
-        e = expect_tea_error(lambda: client.create_database(request), "UnsupportedOperation", 400)
+        e = expect_tea_error(lambda: client.describe_dbinstance_net_info(request), "UnsupportedOperation", 400)
     message = (e.data or {}).get("Message", "")
-    if "CreateDatabase" not in message:
+    if "DescribeDBInstanceNetInfo" not in message:
         raise CheckFailed("the message does not name the operation: %r" % message)
-    return "UnsupportedOperation (HTTP 400, RequestId=%s): %s" % (e.request_id, message)
+    # The emulator still validates what it does not emulate, with the code generated from the specs: a
+    # request without its required DBInstanceId is refused for that first.
+    with TeaWire(wire):
+        missing = expect_tea_error(
+            lambda: generic_rpc(client, "DescribeDBInstanceNetInfo", {}), "MissingParameter", 400
+        )
+    missing_message = (missing.data or {}).get("Message", "")
+    if "DBInstanceId" not in missing_message:
+        raise CheckFailed("MissingParameter does not name DBInstanceId: %r" % missing_message)
+    return "UnsupportedOperation (HTTP 400, RequestId=%s): %s; without DBInstanceId: MissingParameter first" % (
+        e.request_id,
+        message,
+    )
 
 
 def generic_rpc(client, action, query):
@@ -563,7 +832,8 @@ def check_tea_generic_import(wire, args, host_port):
 
 
 # The successful import runs after every check that needs rm-demo-destination
-# idle: it leaves the destination busy importing, and a busy destination is itself
+# idle (the account lifecycle changes its databases and accounts, which needs it
+# Running, and leaves it as it found it): it leaves the destination busy importing, and a busy destination is itself
 # refused with IncorrectDBInstanceState, which would let the Stopped-source check
 # pass for the wrong reason. The clock check follows: it finishes the import by
 # advancing the emulator clock, then resets the emulator to its demo state, so the
@@ -576,8 +846,13 @@ CHECKS = [
     ("Tea SDK (V3): STS credentials are accepted", check_tea_sts),
     ("Tea SDK (V3): an unknown instance is InvalidDBInstanceId.NotFound", check_tea_not_found),
     ("control API: a fault injected from Python refuses one Tea call; counters show it", check_control_fault),
-    ("Tea SDK (V3): a real operation the emulator lacks (CreateDatabase) is UnsupportedOperation", check_tea_not_emulated),
+    (
+        "Tea SDK (V3): a real operation the emulator lacks (DescribeDBInstanceNetInfo) is validated, then UnsupportedOperation",
+        check_tea_not_emulated,
+    ),
     ("Tea SDK (V3): a withdrawn operation (CancelImport) through the generic call_api", check_tea_generic_withdrawn),
+    ("Tea SDK (V3): the database and account lifecycle on %s, read by the SDK's models" % DESTINATION, check_tea_account_lifecycle),
+    ("Tea SDK (V3): the account lifecycle's refusals carry RDS's codes", check_tea_account_refusals),
     ("legacy SDK: import %s -> %s (sales -> sales_copy) returns an ImportId" % (SOURCE, DESTINATION), check_import),
     ("control API: advancing the clock from Python finishes the import; reset restores the demo", check_control_clock_and_reset),
     ("Tea SDK (V3): the withdrawn ImportDatabaseBetweenInstances through call_api starts an import", check_tea_generic_import),
