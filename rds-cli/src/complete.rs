@@ -86,8 +86,14 @@ mod tests {
 
     #[test]
     fn actions_then_parameters() {
-        assert_eq!(candidates(&words(&["DescribeDB"])), ["DescribeDBInstanceAttribute", "DescribeDBInstances"]);
-        assert_eq!(candidates(&words(&["describe-db-i"])), ["describe-db-instance-attribute", "describe-db-instances"]);
+        assert_eq!(
+            candidates(&words(&["DescribeDBInstancesBy"])),
+            ["DescribeDBInstancesByExpireTime", "DescribeDBInstancesByPerformance"]
+        );
+        assert_eq!(
+            candidates(&words(&["describe-db-instances-by"])),
+            ["describe-db-instances-by-expire-time", "describe-db-instances-by-performance"]
+        );
         assert_eq!(candidates(&words(&["DescribeDBInstances", "--Region"])), ["--RegionId"]);
         assert_eq!(candidates(&words(&["describe-db-instances", "--region"])), ["--region-id", "--region"]);
         assert_eq!(candidates(&words(&["completion", "z"])), ["zsh"]);

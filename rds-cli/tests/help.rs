@@ -48,7 +48,21 @@ fn the_help_of_an_operation_shows_its_spec() {
         }
     }
     assert!(help.contains("DBInstanceId and SourceDBInstanceId must differ"), "{help}");
-    assert_eq!(help.matches("\n  --").count(), params.len(), "one entry per parameter: {help}");
+    // Plus the parameters of the groups it includes (service.yaml's `parameter_groups`).
+    let service_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api-specs/service.yaml");
+    let service: Value = serde_yaml::from_str(&std::fs::read_to_string(service_path).unwrap()).unwrap();
+    let included: usize = spec["include"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .map(|name| {
+            let groups = service["parameter_groups"].as_sequence().unwrap();
+            let group = groups.iter().find(|g| g["name"] == *name).unwrap();
+            group["parameters"].as_sequence().unwrap().len()
+        })
+        .sum();
+    assert!(included > 0, "ImportDatabaseBetweenInstances includes the caller group");
+    assert_eq!(help.matches("\n  --").count(), params.len() + included, "one entry per parameter: {help}");
 }
 
 #[test]
@@ -84,7 +98,10 @@ fn completion_scripts_complete_actions_and_parameters() {
         let out = std::process::Command::new("bash").arg("-c").arg(program).env("PATH", path).output().unwrap();
         String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect()
     };
-    assert_eq!(complete("rds DescribeDBI", 1), ["DescribeDBInstanceAttribute", "DescribeDBInstances"]);
+    assert_eq!(
+        complete("rds DescribeDBInstancesBy", 1),
+        ["DescribeDBInstancesByExpireTime", "DescribeDBInstancesByPerformance"]
+    );
     assert_eq!(complete("rds DescribeDBInstances --RegionId x --Page", 4), ["--PageNumber", "--PageSize"]);
     assert_eq!(complete("rds describe-databases --db-i", 2), ["--db-instance-id"]);
     assert!(complete("rds migrate --dest", 2).contains(&"--destination".to_owned()));

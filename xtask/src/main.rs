@@ -95,13 +95,21 @@ fn cli_table(root: &Path, mode: Mode) -> Result<codegen::Outcome, codegen::Error
 fn codegen_all(root: &Path, mode: Mode) -> Result<String, String> {
     let mut report = String::new();
     let mut failed = false;
-    let runs = jobs(root).into_iter().map(|job| {
-        let shown = job.specs.strip_prefix(root).unwrap_or(&job.specs).display().to_string();
-        (shown, job.run(mode))
+    // The command table of the `rds` tool (from the product's specs) is one large file printed on one core:
+    // it is made beside the jobs, which spread their operations over the cores, not after them.
+    let results = std::thread::scope(|scope| {
+        let cli = scope.spawn(|| ("api-specs (rds-cli)".to_owned(), cli_table(root, mode)));
+        let mut results: Vec<_> = jobs(root)
+            .into_iter()
+            .map(|job| {
+                let shown = job.specs.strip_prefix(root).unwrap_or(&job.specs).display().to_string();
+                (shown, job.run(mode))
+            })
+            .collect();
+        results.push(cli.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        results
     });
-    // The command table of the `rds` tool, from the product's specs.
-    let cli = std::iter::once_with(|| ("api-specs (rds-cli)".to_owned(), cli_table(root, mode)));
-    for (shown, result) in runs.chain(cli) {
+    for (shown, result) in results {
         match result {
             Ok(outcome) if outcome.is_clean() => report.push_str(&format!("{shown}: up to date\n")),
             Ok(outcome) => {
