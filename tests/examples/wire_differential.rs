@@ -315,7 +315,7 @@ impl Generator<'_> {
                     if values.len() as u64 == count {
                         break;
                     }
-                    let Some(item) = self.value(items, in_json, separator.as_deref()) else { return None };
+                    let item = self.value(items, in_json, separator.as_deref())?;
                     if c.unique_items && values.contains(&item) {
                         continue;
                     }
