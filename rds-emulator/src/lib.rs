@@ -67,6 +67,14 @@ pub use state::{
     Settings, State, StateError, StsCredential,
 };
 
+/// The actions the emulator emulates, with state, sorted. Every other action of the specs is decoded and
+/// validated by the generated code and answered `UnsupportedOperation`.
+pub fn emulated_actions() -> Vec<&'static str> {
+    let mut actions: Vec<&'static str> = handlers::TABLE.iter().map(|(action, _)| *action).collect();
+    actions.sort_unstable();
+    actions
+}
+
 // The README's examples are compiled as doc tests, so they cannot drift from the API.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
