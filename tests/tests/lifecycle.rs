@@ -176,7 +176,11 @@ async fn the_main_refusals() {
     );
     let missing_account =
         DeleteAccountRequest::builder().db_instance_id(INSTANCE).account_name("nobody").build().unwrap();
-    assert_eq!(refusal(client.send(&missing_account).await), owned("InvalidAccountName.NotFound", 404));
+    let answer = client.send(&missing_account).await;
+    // The curated spec lists the operation's codes: the answer is a typed variant, not only a text.
+    let kind = answer.as_ref().err().and_then(|e| e.service_error()).map(|e| e.kind.clone());
+    assert_eq!(kind, Some(rds_api::DeleteAccountError::InvalidAccountNameNotFound));
+    assert_eq!(refusal(answer), owned("InvalidAccountName.NotFound", 404));
     let mut weak = create_account(INSTANCE, "weak");
     weak.account_password = "password".into();
     assert_eq!(refusal(client.send(&weak).await), owned("InvalidAccountPassword.Format", 400));

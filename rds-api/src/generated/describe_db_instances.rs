@@ -105,6 +105,10 @@ pub struct DescribeDbInstancesRequest {
     ///
     /// Wire name: `Tags` (optional).
     pub tags: Option<String>,
+    /// A further filter expression, passed to the service as written.
+    ///
+    /// Wire name: `Filter` (optional).
+    pub filter: Option<String>,
     /// `1` returns the `Category` of each instance.
     ///
     /// Wire name: `InstanceLevel` (optional). Constraints: one of `0`, `1`.
@@ -185,6 +189,7 @@ pub struct DescribeDbInstancesRequestBuilder {
     dedicated_host_id: Option<String>,
     pay_type: Option<String>,
     tags: Option<String>,
+    filter: Option<String>,
     instance_level: Option<i32>,
     query_auto_renewal: Option<bool>,
     proxy_id: Option<String>,
@@ -367,6 +372,14 @@ impl DescribeDbInstancesRequestBuilder {
         self.tags = Some(value.into());
         self
     }
+    /// A further filter expression, passed to the service as written.
+    ///
+    /// Wire name: `Filter` (optional).
+    #[inline]
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
     /// `1` returns the `Category` of each instance.
     ///
     /// Wire name: `InstanceLevel` (optional). Constraints: one of `0`, `1`.
@@ -504,6 +517,7 @@ impl DescribeDbInstancesRequestBuilder {
             dedicated_host_id: self.dedicated_host_id,
             pay_type: self.pay_type,
             tags: self.tags,
+            filter: self.filter,
             instance_level: self.instance_level,
             query_auto_renewal: self.query_auto_renewal,
             proxy_id: self.proxy_id,
@@ -656,6 +670,9 @@ impl ::rds_api::runtime::Operation for DescribeDbInstancesRequest {
         }
         if let Some(value) = &self.tags {
             params.put(::rds_api::runtime::Location::Query, "Tags", value);
+        }
+        if let Some(value) = &self.filter {
+            params.put(::rds_api::runtime::Location::Query, "Filter", value);
         }
         if let Some(value) = &self.instance_level {
             params.put(::rds_api::runtime::Location::Query, "InstanceLevel", value);
@@ -1113,6 +1130,9 @@ impl ::rds_api::runtime::FromParams for DescribeDbInstancesRequest {
         }
         if let Some(value) = reader.string("Tags") {
             builder = builder.tags(value);
+        }
+        if let Some(value) = reader.string("Filter") {
+            builder = builder.filter(value);
         }
         if let Some(value) = reader.parse::<i32>("InstanceLevel", "int32") {
             builder = builder.instance_level(value);

@@ -64,7 +64,7 @@ pub mod confirm_notify;
 pub mod copy_database;
 /// CopyDatabaseBetweenInstances: Copies a database between instances.
 pub mod copy_database_between_instances;
-/// CreateAccount: Creates an account.
+/// CreateAccount: Creates a database account on an instance.
 pub mod create_account;
 /// CreateBackup: Creates a backup.
 pub mod create_backup;
@@ -88,7 +88,7 @@ pub mod create_db_instance_security_group_rule;
 pub mod create_db_nodes;
 /// CreateDBProxyEndpointAddress: Creates the address of a DB proxy endpoint.
 pub mod create_db_proxy_endpoint_address;
-/// CreateDatabase: Creates a database.
+/// CreateDatabase: Creates a database on an instance, optionally granting an account access to it.
 pub mod create_database;
 /// CreateDdrInstance: Creates a DDR instance.
 pub mod create_ddr_instance;
@@ -138,7 +138,7 @@ pub mod create_temp_db_instance;
 pub mod create_youhui_for_order;
 /// DeleteADSetting: Deletes the AD setting.
 pub mod delete_ad_setting;
-/// DeleteAccount: Deletes an account.
+/// DeleteAccount: Deletes an account from an instance.
 pub mod delete_account;
 /// DeleteBackup: Deletes a backup.
 pub mod delete_backup;
@@ -158,7 +158,7 @@ pub mod delete_db_instance_security_group_rule;
 pub mod delete_db_nodes;
 /// DeleteDBProxyEndpointAddress: Deletes the address of a DB proxy endpoint.
 pub mod delete_db_proxy_endpoint_address;
-/// DeleteDatabase: Deletes a database.
+/// DeleteDatabase: Deletes a database from an instance.
 pub mod delete_database;
 /// DeleteGadInstance: Deletes a GAD instance.
 pub mod delete_gad_instance;
@@ -200,7 +200,7 @@ pub mod descibe_imports_from_database;
 pub mod describe_ad_info;
 /// DescribeAccountMaskingPrivilege: Describes the masking privilege of an account.
 pub mod describe_account_masking_privilege;
-/// DescribeAccounts: Describes accounts.
+/// DescribeAccounts: Lists the accounts of an instance, with the databases each may use.
 pub mod describe_accounts;
 /// DescribeActionEventPolicy: Describes the action event policy.
 pub mod describe_action_event_policy;
@@ -532,7 +532,7 @@ pub mod evaluate_local_extend_disk;
 pub mod get_db_instance_topology;
 /// GetDbProxyInstanceSsl: Gets the SSL of a DB proxy instance.
 pub mod get_db_proxy_instance_ssl;
-/// GrantAccountPrivilege: Grants the privilege of an account.
+/// GrantAccountPrivilege: Grants an account privileges on databases.
 pub mod grant_account_privilege;
 /// GrantOperatorPermission: Grants the operator permission.
 pub mod grant_operator_permission;
@@ -588,7 +588,7 @@ pub mod modify_collation_time_zone;
 pub mod modify_compute_burst_config;
 /// ModifyCustinsResource: Modifies a custins resource.
 pub mod modify_custins_resource;
-/// ModifyDBDescription: Modifies the DB description.
+/// ModifyDBDescription: Changes the description of a database.
 pub mod modify_db_description;
 /// ModifyDBInstance: Modifies a DB instance.
 pub mod modify_db_instance;
@@ -772,7 +772,7 @@ pub mod renew_rc_instance;
 pub mod replace_rc_instance_system_disk;
 /// ResetAccount: Resets an account.
 pub mod reset_account;
-/// ResetAccountPassword: Resets the password of an account.
+/// ResetAccountPassword: Sets a new password for an account.
 pub mod reset_account_password;
 /// ResizeRCInstanceDisk: Resizes an RC instance disk.
 pub mod resize_rc_instance_disk;
@@ -782,7 +782,7 @@ pub mod restart_db_instance;
 pub mod restore_ddr_table;
 /// RestoreTable: Restores a table.
 pub mod restore_table;
-/// RevokeAccountPrivilege: Revokes the privilege of an account.
+/// RevokeAccountPrivilege: Revokes an account's privileges on databases.
 pub mod revoke_account_privilege;
 /// RevokeOperatorPermission: Revokes the operator permission.
 pub mod revoke_operator_permission;
