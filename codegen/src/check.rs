@@ -826,10 +826,6 @@ impl Checker {
 
     fn field(&mut self, site: &Site<'_>, field: &FieldSpec, ctx: Context) {
         let ty = &field.ty;
-        if field.sensitive.value && ctx.side == Side::Response {
-            let message = "`sensitive` applies to request values (sent, never shown); a response field cannot be one";
-            self.report(site, field.sensitive.span, message);
-        }
         if matches!(ty.kind.value, TypeKind::Enum | TypeKind::Object | TypeKind::OneOf) {
             // An inline named type takes its Rust name from the field's wire name.
             let derived = rust_type_name(&field.name.value);

@@ -137,7 +137,7 @@ pub const PARAMETER_KEYS: Keys<'static> = Keys {
 
 /// An entry of `response`.
 pub const RESPONSE_FIELD_KEYS: Keys<'static> =
-    Keys { what: "a response field", groups: &[FIELD, &["example"], TYPE], required: &["name", "type"] };
+    Keys { what: "a response field", groups: &[FIELD, &["example", "sensitive"], TYPE], required: &["name", "type"] };
 
 /// An entry of an object type's `fields`.
 pub const OBJECT_FIELD_KEYS: Keys<'static> =
@@ -904,7 +904,6 @@ fn unknown_key(key: &str, keys: &Keys<'_>) -> String {
     let expected: Vec<_> = keys.names().collect();
     let hint = match key {
         "location" | "default" | "common" => " (only request parameters have it)",
-        "sensitive" => " (only request values have it, not responses: it marks a value that is sent but never shown)",
         "example" => " (only request parameters and response fields have it)",
         "rust_name" => " (a type is named with `type_name`)",
         _ => "",

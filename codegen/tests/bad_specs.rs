@@ -299,9 +299,8 @@ fn placement() {
             "operations/Op.yaml:20:16 [Op] [Joined] `separator` must not be empty",
             "operations/Op.yaml:24:16 [Op] [JoinedObjects] `separator` only applies to request lists of scalars or enums outside `json`",
             "operations/Op.yaml:34:15 [Op] [Outer] items: a `json` type is only allowed as the type of a request parameter itself",
-            "operations/Op.yaml:43:20 [Op] [Login] field Password: `sensitive` applies to request values (sent, never shown); a response field cannot be one",
-            "operations/Op.yaml:46:16 [Op] [Listed] `separator` only applies to request lists of scalars or enums outside `json`",
-            "operations/Op.yaml:49:11 [Op] [Raw] a `json` type cannot be used in a response; describe the value's shape instead",
+            "operations/Op.yaml:40:16 [Op] [Listed] `separator` only applies to request lists of scalars or enums outside `json`",
+            "operations/Op.yaml:43:11 [Op] [Raw] a `json` type cannot be used in a response; describe the value's shape instead",
         ],
     );
 }
@@ -435,7 +434,7 @@ fn sensitive() {
         &[
             "operations/Op.yaml:7:16 [Op] [Password] `sensitive` must be true or false, found the quoted string `yes`",
             "operations/Op.yaml:10:5 [Op] [Key] `sensitive` has no value; expected true or false",
-            "operations/Op.yaml:25:5 [Op] [Token] unknown key `sensitive` in a response field (only request values have it, not responses: it marks a value that is sent but never shown)",
+            "operations/Op.yaml:25:16 [Op] [Token] `sensitive` must be true or false, found the quoted string `no`",
         ],
     );
 }

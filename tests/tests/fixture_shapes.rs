@@ -131,6 +131,8 @@ async fn response_maps_any_values_and_float32_decode_over_loopback() {
         "Extra": {"nested": [1, "two", {"three": null}]},
         "Matrix": [{"a": 1, "b": "2"}, {}],
         "Weight": "0.5",
+        "ConsoleKey": "k-secret-1",
+        "Consoles": [{"Url": "https://console", "Password": "p-secret-2"}],
     });
     let server = TestServer::start(CannedResponse::json(200, &body.to_string())).await;
     let client =
@@ -140,6 +142,13 @@ async fn response_maps_any_values_and_float32_decode_over_loopback() {
     assert_eq!(response.extra, Some(json!({"nested": [1, "two", {"three": null}]})));
     assert_eq!(response.matrix, vec![vec![("a".to_owned(), 1), ("b".to_owned(), 2)], vec![]]);
     assert_eq!(response.weight, Some(0.5f32));
+    // Secrets in an answer are kept for the caller and never shown by `Debug`.
+    assert_eq!(response.console_key.as_deref(), Some("k-secret-1"));
+    assert_eq!(response.consoles[0].password.as_deref(), Some("p-secret-2"));
+    let shown = format!("{response:?}");
+    assert!(!shown.contains("k-secret-1") && !shown.contains("p-secret-2"), "{shown}");
+    assert!(shown.contains("console_key: Some(***)") && shown.contains("password: Some(***)"), "{shown}");
+    assert!(shown.contains("https://console"), "{shown}");
 
     let recorded = server.requests();
     assert_eq!(recorded[0].query_params().get("Tag.1.Aliases.2").map(String::as_str), Some("stage"));

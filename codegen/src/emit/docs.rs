@@ -91,11 +91,13 @@ pub(crate) fn field_doc(field: &Field, request: bool) -> String {
             field.wire_name
         );
     }
-    if field.sensitive {
+    if field.sensitive && request {
         doc.push_str(
             " Sensitive: sent, never shown: the request's and builder's `Debug` print `***` in its place, and a \
              violation of its constraints names it without its value.",
         );
+    } else if field.sensitive {
+        doc.push_str(" Sensitive: `Debug` prints `***` in its place.");
     }
     if let Some(d) = &field.default {
         let _ = write!(doc, " Default: `{}`.", scalar_text(d));

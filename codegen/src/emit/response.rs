@@ -11,15 +11,45 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     let doc = docs::outer(&format!("Response of `{}`.", op.wire_name));
     let fields = op.response.iter().map(decoded_field);
     let decode = decode_struct(&response, &op.response, true, ctx);
+    let (derive, debug) = debug_of(&response, &op.response, true, ctx);
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #derive
         #[non_exhaustive]
         pub struct #response {
             #(#fields)*
         }
+        #debug
         #decode
     }
+}
+
+/// The `Debug` of a structure: derived, unless a field is `sensitive`; then written out, printing `***` for
+/// each secret (and `None` as `None`, so that whether it is set still shows). Returns the derive attribute
+/// (with `Clone` and `PartialEq`) and the impl, if written.
+pub(crate) fn debug_of(name: &Ident, fields: &[Field], response_shapes: bool, ctx: &Ctx) -> (TokenStream, TokenStream) {
+    if !fields.iter().any(|f| f.sensitive) {
+        return (quote!(#[derive(Clone, Debug, PartialEq)]), quote!());
+    }
+    let rt = &ctx.rt;
+    let shown = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let label = &f.rust_name;
+        match (f.sensitive, super::is_optional(f, response_shapes)) {
+            (false, _) => quote!(.field(#label, &self.#field)),
+            (true, false) => quote!(.field(#label, &#rt::Redacted)),
+            (true, true) => quote!(.field(#label, &self.#field.as_ref().map(|_| #rt::Redacted))),
+        }
+    });
+    let shown_name = name.to_string();
+    let debug = quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#shown_name) #(#shown)* .finish()
+            }
+        }
+    };
+    (quote!(#[derive(Clone, PartialEq)]), debug)
 }
 
 /// A field of a structure met in responses only.

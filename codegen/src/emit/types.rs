@@ -209,31 +209,7 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
     } else {
         quote!()
     };
-    // A secret field is printed as `***` (and `None` as `None`, so whether it is set still shows).
-    let (debug_derive, debug_impl) = if fields.iter().any(|f| f.sensitive) {
-        let shown = fields.iter().map(|f| {
-            let field = ident(&f.rust_name);
-            let wire = &f.rust_name;
-            match (f.sensitive, super::is_optional(f, !t.in_request)) {
-                (false, _) => quote!(.field(#wire, &self.#field)),
-                (true, false) => quote!(.field(#wire, &#rt::Redacted)),
-                (true, true) => quote!(.field(#wire, &self.#field.as_ref().map(|_| #rt::Redacted))),
-            }
-        });
-        let shown_name = t.name.as_str();
-        (
-            quote!(#[derive(Clone, PartialEq)]),
-            quote! {
-                impl std::fmt::Debug for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.debug_struct(#shown_name) #(#shown)* .finish()
-                    }
-                }
-            },
-        )
-    } else {
-        (quote!(#[derive(Clone, Debug, PartialEq)]), quote!())
-    };
+    let (debug_derive, debug_impl) = super::response::debug_of(&name, fields, !t.in_request, ctx);
     quote! {
         #doc
         #debug_derive

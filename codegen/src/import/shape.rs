@@ -129,7 +129,8 @@ pub struct Operation {
 /// (`OwnerId`, `OwnerAccount`, `ResourceOwnerId`, `ResourceOwnerAccount`).
 pub const CALLER_GROUP: &str = "caller";
 
-/// Wire names of request parameters (and object fields) that carry a password or a private key. Other names
+/// Wire names of values (request parameters, response fields, object fields) that carry a password or a private
+/// key. Other names
 /// that look alike are not secrets: `ClientToken` is an idempotency token, `EncryptionKey` the ID of a KMS key,
 /// `ExportKey` names exported columns, `KeyPairName` and `WindowsPasswordName` name a stored secret, and
 /// certificates are public.
@@ -224,7 +225,8 @@ fn parameter(fact: &Fact) -> Result<Field, String> {
 fn field(fact: &Fact, side: Side, depth: usize) -> Result<Field, String> {
     let ty = structure(fact, side).map_err(|e| format!("{}: {e}", fact.name))?;
     let mut f = Field::new(&fact.name, ty);
-    f.sensitive = side == Side::Request && SENSITIVE.contains(&fact.name.as_str());
+    // Secrets in answers too (DescribeDBInstanceSSL's `ServerKey`): never shown by a response's `Debug`.
+    f.sensitive = SENSITIVE.contains(&fact.name.as_str());
     if let Some(c) = &fact.constraints {
         f.limits = Limits { min: c.minimum, max: c.maximum, min_length: c.min_length, max_length: c.max_length };
     }

@@ -332,7 +332,7 @@ impl std::fmt::Display for DescribeCloudMigrationResultError {
     }
 }
 /// The `ItemsItem` structure.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemsItem {
     /// Detail.
@@ -373,7 +373,7 @@ pub struct ItemsItem {
     pub source_ip_address: Option<String>,
     /// Source password.
     ///
-    /// Wire name: `SourcePassword`.
+    /// Wire name: `SourcePassword`. Sensitive: `Debug` prints `***` in its place.
     pub source_password: Option<String>,
     /// Source port.
     ///
@@ -399,6 +399,32 @@ pub struct ItemsItem {
     ///
     /// Wire name: `TaskName`.
     pub task_name: Option<String>,
+}
+impl std::fmt::Debug for ItemsItem {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemsItem")
+            .field("detail", &self.detail)
+            .field("gmt_created", &self.gmt_created)
+            .field("gmt_modified", &self.gmt_modified)
+            .field("migrate_stage", &self.migrate_stage)
+            .field("replication_info", &self.replication_info)
+            .field("replication_state", &self.replication_state)
+            .field("source_account", &self.source_account)
+            .field("source_category", &self.source_category)
+            .field("source_ip_address", &self.source_ip_address)
+            .field(
+                "source_password",
+                &self.source_password.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .field("source_port", &self.source_port)
+            .field("switch_time", &self.switch_time)
+            .field("target_eip", &self.target_eip)
+            .field("target_instance_name", &self.target_instance_name)
+            .field("task_id", &self.task_id)
+            .field("task_name", &self.task_name)
+            .finish()
+    }
 }
 impl ::rds_api::runtime::de::Decode for ItemsItem {
     #[inline]

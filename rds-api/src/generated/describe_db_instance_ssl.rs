@@ -156,7 +156,7 @@ impl ::rds_api::runtime::Operation for DescribeDbInstanceSslRequest {
     }
 }
 /// Response of `DescribeDBInstanceSSL`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceSslResponse {
     /// ACL.
@@ -237,12 +237,43 @@ pub struct DescribeDbInstanceSslResponse {
     pub server_cert: Option<String>,
     /// Server key.
     ///
-    /// Wire name: `ServerKey`.
+    /// Wire name: `ServerKey`. Sensitive: `Debug` prints `***` in its place.
     pub server_key: Option<String>,
     /// TLS version.
     ///
     /// Wire name: `TlsVersion`.
     pub tls_version: Option<String>,
+}
+impl std::fmt::Debug for DescribeDbInstanceSslResponse {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DescribeDbInstanceSslResponse")
+            .field("acl", &self.acl)
+            .field("ca_type", &self.ca_type)
+            .field("client_ca_cert", &self.client_ca_cert)
+            .field("client_ca_cert_expire_time", &self.client_ca_cert_expire_time)
+            .field("client_cert_revocation_list", &self.client_cert_revocation_list)
+            .field("connection_string", &self.connection_string)
+            .field("force_encryption", &self.force_encryption)
+            .field("last_modify_status", &self.last_modify_status)
+            .field("modify_status_reason", &self.modify_status_reason)
+            .field("replication_acl", &self.replication_acl)
+            .field("request_id", &self.request_id)
+            .field("require_update", &self.require_update)
+            .field("require_update_item", &self.require_update_item)
+            .field("require_update_reason", &self.require_update_reason)
+            .field("ssl_create_time", &self.ssl_create_time)
+            .field("ssl_enabled", &self.ssl_enabled)
+            .field("ssl_expire_time", &self.ssl_expire_time)
+            .field("server_ca_url", &self.server_ca_url)
+            .field("server_cert", &self.server_cert)
+            .field(
+                "server_key",
+                &self.server_key.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .field("tls_version", &self.tls_version)
+            .finish()
+    }
 }
 impl ::rds_api::runtime::de::Decode for DescribeDbInstanceSslResponse {
     #[inline]

@@ -237,7 +237,7 @@ impl ::rds_api::runtime::de::Decode for DataDiskItem {
     }
 }
 /// The `NodePoolListItem` structure.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NodePoolListItem {
     /// Auto pay.
@@ -314,7 +314,7 @@ pub struct NodePoolListItem {
     pub node_pool_name: Option<String>,
     /// Password.
     ///
-    /// Wire name: `Password`.
+    /// Wire name: `Password`. Sensitive: `Debug` prints `***` in its place.
     pub password: Option<String>,
     /// Period.
     ///
@@ -360,6 +360,46 @@ pub struct NodePoolListItem {
     ///
     /// Wire name: `ZoneId`.
     pub zone_id: Option<String>,
+}
+impl std::fmt::Debug for NodePoolListItem {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodePoolListItem")
+            .field("auto_pay", &self.auto_pay)
+            .field("auto_renew", &self.auto_renew)
+            .field("cluster_id", &self.cluster_id)
+            .field("create_mode", &self.create_mode)
+            .field("data_disk", &self.data_disk)
+            .field("deployment_set_id", &self.deployment_set_id)
+            .field("description", &self.description)
+            .field("host_name", &self.host_name)
+            .field("image_id", &self.image_id)
+            .field("instance_charge_type", &self.instance_charge_type)
+            .field("instance_name", &self.instance_name)
+            .field("instance_type", &self.instance_type)
+            .field("internet_charge_type", &self.internet_charge_type)
+            .field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out)
+            .field("io_optimized", &self.io_optimized)
+            .field("key_pair_name", &self.key_pair_name)
+            .field("node_pool_id", &self.node_pool_id)
+            .field("node_pool_name", &self.node_pool_name)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .field("period", &self.period)
+            .field("period_unit", &self.period_unit)
+            .field("region_id", &self.region_id)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("security_enhancement_strategy", &self.security_enhancement_strategy)
+            .field("security_group_id", &self.security_group_id)
+            .field("spot_strategy", &self.spot_strategy)
+            .field("system_disk", &self.system_disk)
+            .field("tag", &self.tag)
+            .field("v_switch_id", &self.v_switch_id)
+            .field("zone_id", &self.zone_id)
+            .finish()
+    }
 }
 impl ::rds_api::runtime::de::Decode for NodePoolListItem {
     #[inline]

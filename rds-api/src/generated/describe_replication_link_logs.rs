@@ -273,7 +273,7 @@ impl std::fmt::Display for DescribeReplicationLinkLogsError {
     }
 }
 /// The `ItemsItem` structure.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemsItem {
     /// Detail.
@@ -302,7 +302,7 @@ pub struct ItemsItem {
     pub replicator_account: Option<String>,
     /// Replicator password.
     ///
-    /// Wire name: `ReplicatorPassword`.
+    /// Wire name: `ReplicatorPassword`. Sensitive: `Debug` prints `***` in its place.
     pub replicator_password: Option<String>,
     /// Source address.
     ///
@@ -340,6 +340,32 @@ pub struct ItemsItem {
     ///
     /// Wire name: `TaskType`.
     pub task_type: Option<String>,
+}
+impl std::fmt::Debug for ItemsItem {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemsItem")
+            .field("detail", &self.detail)
+            .field("gmt_created", &self.gmt_created)
+            .field("gmt_modified", &self.gmt_modified)
+            .field("replication_info", &self.replication_info)
+            .field("replication_state", &self.replication_state)
+            .field("replicator_account", &self.replicator_account)
+            .field(
+                "replicator_password",
+                &self.replicator_password.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .field("source_address", &self.source_address)
+            .field("source_category", &self.source_category)
+            .field("source_port", &self.source_port)
+            .field("target_instance_id", &self.target_instance_id)
+            .field("task_id", &self.task_id)
+            .field("task_name", &self.task_name)
+            .field("task_stage", &self.task_stage)
+            .field("task_status", &self.task_status)
+            .field("task_type", &self.task_type)
+            .finish()
+    }
 }
 impl ::rds_api::runtime::de::Decode for ItemsItem {
     #[inline]

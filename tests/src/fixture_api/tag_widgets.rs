@@ -301,7 +301,7 @@ impl ::rds_api::runtime::Operation for TagWidgetsRequest {
     }
 }
 /// Response of `TagWidgets`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TagWidgetsResponse {
     /// The `RequestId` value.
@@ -324,6 +324,31 @@ pub struct TagWidgetsResponse {
     ///
     /// Wire name: `Weight`.
     pub weight: Option<f32>,
+    /// A key of the widgets' console, returned once.
+    ///
+    /// Wire name: `ConsoleKey`. Sensitive: `Debug` prints `***` in its place.
+    pub console_key: Option<String>,
+    /// The `Consoles` value.
+    ///
+    /// Wire name: `Consoles`.
+    pub consoles: Vec<Console>,
+}
+impl std::fmt::Debug for TagWidgetsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TagWidgetsResponse")
+            .field("request_id", &self.request_id)
+            .field("labels", &self.labels)
+            .field("extra", &self.extra)
+            .field("matrix", &self.matrix)
+            .field("weight", &self.weight)
+            .field(
+                "console_key",
+                &self.console_key.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .field("consoles", &self.consoles)
+            .finish()
+    }
 }
 impl ::rds_api::runtime::de::Decode for TagWidgetsResponse {
     #[inline]
@@ -335,6 +360,8 @@ impl ::rds_api::runtime::de::Decode for TagWidgetsResponse {
         let mut extra: Option<Option<JsonValue>> = None;
         let mut matrix: Option<Vec<Vec<(String, i32)>>> = None;
         let mut weight: Option<Option<f32>> = None;
+        let mut console_key: Option<Option<String>> = None;
+        let mut consoles: Option<Vec<Console>> = None;
         reader
             .object(
                 &mut |reader, key| match key {
@@ -343,6 +370,8 @@ impl ::rds_api::runtime::de::Decode for TagWidgetsResponse {
                     "Extra" => reader.field(&mut extra),
                     "Matrix" => reader.field(&mut matrix),
                     "Weight" => reader.field(&mut weight),
+                    "ConsoleKey" => reader.field(&mut console_key),
+                    "Consoles" => reader.field(&mut consoles),
                     _ => reader.skip(),
                 },
             )?;
@@ -352,6 +381,8 @@ impl ::rds_api::runtime::de::Decode for TagWidgetsResponse {
             extra: extra.unwrap_or_default(),
             matrix: matrix.unwrap_or_default(),
             weight: weight.unwrap_or_default(),
+            console_key: console_key.unwrap_or_default(),
+            consoles: consoles.unwrap_or_default(),
         })
     }
 }
@@ -393,6 +424,52 @@ impl std::fmt::Display for TagWidgetsError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(::rds_api::runtime::ErrorCode::code(self))
+    }
+}
+/// The `Console` structure.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Console {
+    /// Address of the console.
+    ///
+    /// Wire name: `Url`.
+    pub url: Option<String>,
+    /// Password of the console.
+    ///
+    /// Wire name: `Password`. Sensitive: `Debug` prints `***` in its place.
+    pub password: Option<String>,
+}
+impl std::fmt::Debug for Console {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Console")
+            .field("url", &self.url)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| ::rds_api::runtime::Redacted),
+            )
+            .finish()
+    }
+}
+impl ::rds_api::runtime::de::Decode for Console {
+    #[inline]
+    fn decode(
+        reader: &mut ::rds_api::runtime::de::Reader<'_>,
+    ) -> Result<Self, ::rds_api::runtime::de::DecodeError> {
+        let mut url: Option<Option<String>> = None;
+        let mut password: Option<Option<String>> = None;
+        reader
+            .object(
+                &mut |reader, key| match key {
+                    "Url" => reader.field(&mut url),
+                    "Password" => reader.field(&mut password),
+                    _ => reader.skip(),
+                },
+            )?;
+        Ok(Self {
+            url: url.unwrap_or_default(),
+            password: password.unwrap_or_default(),
+        })
     }
 }
 /// The `Login` structure.
