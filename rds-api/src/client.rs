@@ -523,6 +523,7 @@ impl Client {
             timestamp,
         );
         prepared.sensitive = O::SENSITIVE;
+        prepared.response_sensitive = O::RESPONSE_SENSITIVE;
         prepared.secrets = secrets;
         Ok(prepared)
     }
@@ -681,6 +682,7 @@ impl Client {
             signature: signature.as_str().to_owned(),
             security_token,
             sensitive: &[],
+            response_sensitive: &[],
             secrets: Vec::new(),
         }
     }
@@ -760,6 +762,7 @@ impl Client {
             signature,
             security_token,
             sensitive: &[],
+            response_sensitive: &[],
             secrets: Vec::new(),
         }
     }
@@ -1095,6 +1098,8 @@ pub struct PreparedRequest {
     /// Wire names of the operation's `sensitive` parameters, and their values as sent: redacted wherever the
     /// request is shown.
     sensitive: &'static [&'static str],
+    /// Keys of the answer whose values are secrets (`sensitive` response fields).
+    response_sensitive: &'static [&'static str],
     secrets: Vec<String>,
 }
 
@@ -1321,6 +1326,7 @@ impl RawResponse {
         // the cut would otherwise not be recognised, and its first part would be kept.
         let text = String::from_utf8_lossy(&self.body);
         let redacted = request.redact(&text);
+        let redacted = redact_json_values(&redacted, request.response_sensitive);
         let snippet: String = redacted.chars().take(SNIPPET_CHARS).collect();
         ResponseError {
             operation,
@@ -1332,6 +1338,63 @@ impl RawResponse {
             attempts: 1,
         }
     }
+}
+
+/// `text` (a JSON answer, possibly cut short or not JSON at all) with the string value of every key named in
+/// `keys` replaced by `***`: `"ServerKey":"-----BEGIN…"` becomes `"ServerKey":"***"`. A value cut off by the
+/// end of the text is replaced as far as it goes.
+fn redact_json_values<'a>(text: &'a str, keys: &[&str]) -> Cow<'a, str> {
+    if keys.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('"') {
+        let after_quote = &rest[at + 1..];
+        let Some(end) = after_quote.find('"') else { break };
+        let key = &after_quote[..end];
+        let tail = &after_quote[end + 1..];
+        let value = tail.trim_start().strip_prefix(':').map(str::trim_start);
+        match value.filter(|v| v.starts_with('"') && keys.contains(&key)) {
+            Some(value) => {
+                // The value's closing quote: the first one not escaped by a backslash.
+                let body = &value[1..];
+                let mut close = None;
+                let mut escaped = false;
+                for (i, c) in body.char_indices() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => {
+                            close = Some(i);
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                let consumed = text_len_before(rest, value) + 1;
+                out.push_str(&rest[..consumed]);
+                out.push_str("***");
+                match close {
+                    Some(i) => {
+                        out.push('"');
+                        rest = &body[i + 1..];
+                    }
+                    None => return Cow::Owned(out),
+                }
+            }
+            None => {
+                out.push_str(&rest[..at + 1 + end + 1]);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The length of `whole` up to where `part` (a subslice of it) starts.
+fn text_len_before(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
 /// Best effort: the string value of the first `"RequestId"` key (any case) in a body that may not even be
@@ -1457,6 +1520,26 @@ impl<'de> Visitor<'de> for ScalarTextVisitor {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn secret_values_of_an_answer_are_redacted_by_key() {
+        use super::redact_json_values as r;
+        let keys = &["ServerKey", "Password"];
+        assert_eq!(r(r#"{"ServerKey":"k1","Other":"v"}"#, keys), r#"{"ServerKey":"***","Other":"v"}"#);
+        assert_eq!(r(r#"{"ServerKey" : "a\"b\\","Password":"p"}"#, keys), r#"{"ServerKey" : "***","Password":"***"}"#);
+        // Values of other keys, keys as values, and non-string values stay.
+        assert_eq!(
+            r(r#"{"Name":"Password","Password":null,"N":[1]}"#, keys),
+            r#"{"Name":"Password","Password":null,"N":[1]}"#
+        );
+        // Nested, and cut off by the end of a snippet.
+        assert_eq!(
+            r(r#"{"Items":[{"Password":"abc"}],"ServerKey":"-----BEGIN"#, keys),
+            r#"{"Items":[{"Password":"***"}],"ServerKey":"***"#
+        );
+        assert_eq!(r("not json at all", keys), "not json at all");
+        assert_eq!(r(r#"{"ServerKey":"k"}"#, &[]), r#"{"ServerKey":"k"}"#);
+    }
+
     #[test]
     fn the_signature_goes_where_its_name_sorts() {
         // What `sign` does: the pairs before `Signature`, then the rest, then the splice.

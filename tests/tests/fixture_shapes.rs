@@ -154,11 +154,19 @@ async fn response_maps_any_values_and_float32_decode_over_loopback() {
     assert_eq!(recorded[0].query_params().get("Tag.1.Aliases.2").map(String::as_str), Some("stage"));
 
     // A map given something else is an error that names the field.
-    let server = TestServer::start(CannedResponse::json(200, r#"{"RequestId":"r","Labels":[1]}"#)).await;
+    // The snippet it keeps of the body shows no secret of the answer.
+    let body = r#"{"RequestId":"r","ConsoleKey":"k-secret-3","Consoles":[{"Password":"p-\"secret-4"}],"Labels":[1]}"#;
+    let server = TestServer::start(CannedResponse::json(200, body)).await;
     let client =
         Client::builder().credentials(Credentials::new("id", "secret")).endpoint(server.url()).build().unwrap();
     match client.send(&full()).await {
-        Err(Error::Response(err)) => assert!(err.to_string().contains("Labels"), "{err}"),
+        Err(Error::Response(err)) => {
+            assert!(err.to_string().contains("Labels"), "{err}");
+            let shown = format!("{err:?} {err}");
+            assert!(!shown.contains("secret-3") && !shown.contains("secret-4"), "{shown}");
+            assert!(err.body_snippet.contains(r#""ConsoleKey":"***""#), "{}", err.body_snippet);
+            assert!(err.body_snippet.contains(r#""Password":"***""#), "{}", err.body_snippet);
+        }
         other => panic!("expected a decode error, got {other:?}"),
     }
 }

@@ -67,6 +67,14 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     } else {
         quote!(const SENSITIVE: &'static [&'static str] = &[#(#sensitive),*];)
     };
+    // And the keys of the answer that hold secrets, redacted in the body snippet of an unreadable answer.
+    let mut response_sensitive = Vec::new();
+    secret_keys(&ctx.scope(op), &op.response, &mut response_sensitive, &mut Vec::new());
+    let response_sensitive_const = if response_sensitive.is_empty() {
+        quote!()
+    } else {
+        quote!(const RESPONSE_SENSITIVE: &'static [&'static str] = &[#(#response_sensitive),*];)
+    };
     quote! {
         #doc
         #[derive(Clone, #derive_debug PartialEq)]
@@ -105,6 +113,7 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
             const METHOD: #rt::Method = #method;
             const IDEMPOTENT: bool = #idempotent;
             #sensitive_const
+            #response_sensitive_const
 
             fn validate(&self) -> Result<(), #rt::ValidationError> {
                 let mut #v = #rt::Validator::new(#action);
@@ -114,6 +123,28 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
 
             fn write_params(&self, #params_arg: &mut #rt::Params) {
                 #(#writes)*
+            }
+        }
+    }
+}
+
+/// The wire names of the `sensitive` fields among `fields` and inside their types, each once, in order.
+fn secret_keys(scope: &Scope<'_>, fields: &[Field], out: &mut Vec<String>, seen: &mut Vec<String>) {
+    for f in fields {
+        if f.sensitive && !out.contains(&f.wire_name) {
+            out.push(f.wire_name.clone());
+        }
+        let mut ty = &f.ty;
+        while let Shape::List { items: inner, .. } | Shape::Map { value: inner } | Shape::Json(inner) = &ty.shape {
+            ty = inner;
+        }
+        if let Some((named, inner)) = scope.enter(&ty.shape) {
+            if seen.contains(&named.name) {
+                continue;
+            }
+            seen.push(named.name.clone());
+            if let crate::model::NamedKind::Object(fields) = &named.kind {
+                secret_keys(&inner, fields, out, seen);
             }
         }
     }

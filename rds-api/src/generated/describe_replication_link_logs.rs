@@ -154,6 +154,7 @@ impl ::rds_api::runtime::Operation for DescribeReplicationLinkLogsRequest {
     const VERSION: &'static str = "2014-08-15";
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = true;
+    const RESPONSE_SENSITIVE: &'static [&'static str] = &["ReplicatorPassword"];
     #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("DescribeReplicationLinkLogs");

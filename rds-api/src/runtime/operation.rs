@@ -63,6 +63,10 @@ pub trait Operation: Send + Sync {
     /// The client redacts their values, and those of any parameter below them (`Name.1`, `Name.Field`), in
     /// a [`PreparedRequest`](crate::PreparedRequest)'s `Debug` and in errors.
     const SENSITIVE: &'static [&'static str] = &[];
+    /// The wire names of the response fields marked `sensitive` (at any depth: a private key the service
+    /// returns): the client replaces their string values by `***` in the body snippet of a
+    /// [`ResponseError`](crate::ResponseError).
+    const RESPONSE_SENSITIVE: &'static [&'static str] = &[];
 
     /// Checks every documented constraint and reports every violation at once; called before any I/O.
     fn validate(&self) -> Result<(), ValidationError>;

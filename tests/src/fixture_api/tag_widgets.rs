@@ -247,6 +247,7 @@ impl ::rds_api::runtime::Operation for TagWidgetsRequest {
     const METHOD: ::rds_api::runtime::Method = ::rds_api::runtime::Method::Post;
     const IDEMPOTENT: bool = false;
     const SENSITIVE: &'static [&'static str] = &["Login"];
+    const RESPONSE_SENSITIVE: &'static [&'static str] = &["ConsoleKey", "Password"];
     #[inline]
     fn validate(&self) -> Result<(), ::rds_api::runtime::ValidationError> {
         let mut v = ::rds_api::runtime::Validator::new("TagWidgets");
