@@ -1,12 +1,17 @@
 //! The generic argument parser: the aliyun CLI's global flags, and any operation's parameters by the command
-//! table (`--WireName value`, `--kebab-name value`, `--List.1 a`, `--List '["a","b"]'`, `--Json file://f`).
+//! table (`--WireName value`, `--kebab-name value`, `--List.1 a`, `--List '["a","b"]'`, `--Tag.1.Key k`,
+//! `--Tag '[{"Key":"k"}]'`, `--Ids a,b`, `--Json file://f`); values sent flattened are resolved by `flat` and
+//! `flatten`.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::flat::{self, Target};
+use crate::flatten;
 use crate::run::{Invocation, Problem};
 use crate::suggest;
-use crate::table::{Command, Kind};
+use crate::table::Command;
 
 /// `--waiter expr=<JMESPath> to=<value> [timeout=<s>] [interval=<s>]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -333,83 +338,33 @@ fn take_param(
     params: &mut BTreeMap<String, String>,
     problems: &mut Vec<Problem>,
 ) {
-    // `--Name value`, `--kebab-name value`, or an item of a list: `--Name.3 value`.
-    let (param, index) = match command.param(name) {
-        Some(p) => (p, None),
+    // `--Name value`, `--kebab-name value`, or a part of a parameter sent flattened: `--Name.3 value` (an item),
+    // `--Name.Field value`, `--Name.1.Field value`.
+    let target = match command.param(name) {
+        Some(p) => Target::of(p),
         None => match name.split_once('.').and_then(|(base, rest)| Some((command.param(base)?, rest))) {
-            Some((p, rest)) if matches!(p.kind, Kind::List(_)) => match rest.parse::<u32>() {
-                Ok(n) if n >= 1 => (p, Some(n)),
-                _ => {
-                    let message = format!(
-                        "--{name}: {} is a {}; its items are given as --{}.1, --{}.2, … (from 1)",
-                        p.wire, p.type_text, p.wire, p.wire
-                    );
-                    problems.push(Problem::new(p.wire, &message));
-                    return;
-                }
+            Some((p, rest)) => match flat::resolve(p, name, rest) {
+                Ok(target) => target,
+                Err(message) => return problems.push(Problem::new(p.wire, &message)),
             },
-            _ => {
-                problems.push(unknown_parameter(command, name));
-                return;
-            }
+            None => return problems.push(unknown_parameter(command, name)),
         },
     };
     let Some(value) = value else {
-        problems.push(Problem::new(param.wire, &format!("--{name} needs a value")));
-        return;
+        return problems.push(Problem::new(&target.wire, &format!("--{name} needs a value")));
     };
-    let mut set = |wire: String, value: String, problems: &mut Vec<Problem>| match params.entry(wire) {
-        std::collections::btree_map::Entry::Occupied(taken) => {
-            problems.push(Problem::new(taken.key(), "is given more than once"))
-        }
-        std::collections::btree_map::Entry::Vacant(slot) => {
-            slot.insert(value);
-        }
-    };
-    match (&param.kind, index) {
-        (Kind::List(_), Some(n)) => set(format!("{}.{n}", param.wire), value, problems),
-        (Kind::List(_), None) => match list_items(&value) {
-            Ok(items) => {
-                for (n, item) in items.into_iter().enumerate() {
-                    set(format!("{}.{}", param.wire, n + 1), item, problems);
+    match flatten::wire_values(&target, &value) {
+        Ok(pairs) => {
+            for (wire, value) in pairs {
+                match params.entry(wire) {
+                    Entry::Occupied(taken) => problems.push(Problem::new(taken.key(), "is given more than once")),
+                    Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
                 }
             }
-            Err(why) => problems.push(Problem::new(param.wire, &why)),
-        },
-        (Kind::Json, _) => match json_text(&value) {
-            Ok(text) => set(param.wire.to_owned(), text, problems),
-            Err(why) => problems.push(Problem::new(param.wire, &why)),
-        },
-        _ => set(param.wire.to_owned(), value, problems),
-    }
-}
-
-/// A list given in one argument: a JSON array (`["a","b"]`), else the one item it is.
-fn list_items(value: &str) -> Result<Vec<String>, String> {
-    if !value.trim_start().starts_with('[') {
-        return Ok(vec![value.to_owned()]);
-    }
-    let parsed: serde_json::Value = serde_json::from_str(value)
-        .map_err(|e| format!("is not a JSON array ({e}); give items as --Name.1 a or '[\"a\",\"b\"]'"))?;
-    let serde_json::Value::Array(items) = parsed else {
-        return Err("is not a JSON array".to_owned());
-    };
-    Ok(items
-        .into_iter()
-        .map(|item| match item {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        })
-        .collect())
-}
-
-/// A JSON parameter's text: as given, or the contents of `file://<path>`.
-fn json_text(value: &str) -> Result<String, String> {
-    match value.strip_prefix("file://") {
-        Some(path) => std::fs::read_to_string(path)
-            .map(|text| text.trim().to_owned())
-            .map_err(|e| format!("could not read {path}: {e}")),
-        None => Ok(value.to_owned()),
+        }
+        Err(found) => problems.extend(found),
     }
 }
 
@@ -448,9 +403,19 @@ mod tests {
         assert!(inv.globals.quiet);
         assert_eq!(inv.globals.cli_query.as_deref(), Some("Items"));
 
-        assert_eq!(list_items(r#"["a",2,true]"#).unwrap(), ["a", "2", "true"]);
-        assert_eq!(list_items("only").unwrap(), ["only"]);
-        assert!(list_items("[1,").is_err());
+        // Parameters sent flattened, by dotted names and as JSON, into the wire names the SDK sends.
+        let params = |action: &str, args: &[&str]| {
+            let inv = parse_command(crate::table::find(action).unwrap(), Globals::default(), &strings(args));
+            assert!(inv.problems.is_empty(), "{:?}", inv.problems);
+            inv.params.into_iter().collect::<Vec<_>>()
+        };
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let tags = params("AddTagsToResource", &["--tag.1.key", "a", "--Tag.2", r#"{"value":"b"}"#]);
+        assert_eq!(tags, [pair("Tag.1.key", "a"), pair("Tag.2.value", "b")]);
+        let ids = params("DescribeRCInstanceHistoryEvents", &["--EventId.2", "e-2", "--event-id", r#"["e-1"]"#]);
+        assert_eq!(ids, [pair("EventId.1", "e-1"), pair("EventId.2", "e-2")]);
+        assert_eq!(params("DescribeRCInstanceHistoryEvents", &["--EventId", "only"]), [pair("EventId.1", "only")]);
+        assert_eq!(params("AttachRCInstances", &["--InstanceIds", r#"["i-1",2]"#]), [pair("InstanceIds", "i-1,2")]);
     }
 
     #[test]

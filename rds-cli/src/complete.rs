@@ -64,6 +64,14 @@ pub fn candidates(words: &[String]) -> Vec<String> {
     if first == "help" {
         return COMMANDS.iter().map(|c| c.action.to_owned()).filter(|n| n.starts_with(current)).collect();
     }
+    // Below a parameter sent flattened: `--Tag.1.` offers the item's fields.
+    if let Some((base, _)) = current.strip_prefix("--").and_then(|name| name.split_once('.')) {
+        let kebab = table::find(first).is_some_and(|c| first.as_str() == c.kebab && c.kebab != c.action);
+        return match table::find(first).and_then(|c| c.param(base)) {
+            Some(param) => crate::flat::complete(param, current, kebab, before),
+            None => Vec::new(),
+        };
+    }
     let mut flags: Vec<String> = match table::find(first) {
         Some(command) => {
             let kebab = first.as_str() == command.kebab && command.kebab != command.action;
@@ -97,5 +105,11 @@ mod tests {
         assert_eq!(candidates(&words(&["DescribeDBInstances", "--Region"])), ["--RegionId"]);
         assert_eq!(candidates(&words(&["describe-db-instances", "--region"])), ["--region-id", "--region"]);
         assert_eq!(candidates(&words(&["completion", "z"])), ["zsh"]);
+        assert_eq!(candidates(&words(&["AddTagsToResource", "--Tag.1."])), ["--Tag.1.key", "--Tag.1.value"]);
+        assert_eq!(
+            candidates(&words(&["describe-rc-instance-history-events", "--event-publish-time.s"])),
+            ["--event-publish-time.start"]
+        );
+        assert!(candidates(&words(&["AttachRCInstances", "--InstanceIds."])).is_empty());
     }
 }

@@ -36,9 +36,12 @@ pub fn general() -> String {
          --cli-query <JMESPath>    filter the JSON answer\n  \
          --output cols=<a,b> [rows=<JMESPath>]   print a table\n  \
          --quiet                   print nothing on stdout\n\n\
-         Values: scalars as text; lists as --Name.1 a --Name.2 b or --Name '[\"a\",\"b\"]'; JSON as text or\n\
-         file://<path>. Exit codes: 0 done, 1 refused by the service or not sent/answered, 2 bad command line\n\
-         (nothing sent).\n\nActions:\n",
+         Values: scalars as text; lists as --Name.1 a --Name.2 b or --Name '[\"a\",\"b\"]'; objects and lists of\n\
+         objects field by field, --Name.Field v or --Tag.1.Key k --Tag.1.Value v, or whole as JSON (text or\n\
+         file://<path>): --Tag '[{\"Key\":\"k\",\"Value\":\"v\"}]'; comma-joined lists as --Name a,b or a JSON array;\n\
+         JSON parameters as text or file://<path>. `rds <Action> --help` shows how each parameter is given.\n\
+         Exit codes: 0 done, 1 refused by the service or not sent/answered, 2 bad command line (nothing sent).\n\n\
+         Actions:\n",
     );
     let width = COMMANDS.iter().map(|c| c.action.len()).max().unwrap_or(0);
     for c in COMMANDS {
@@ -115,11 +118,8 @@ pub fn command_help(c: &Command) -> String {
         if let Some(example) = p.example {
             let _ = writeln!(t, "      example: {example}");
         }
-        if matches!(p.kind, crate::table::Kind::Json) {
-            let _ = writeln!(t, "      JSON text, or file://<path>");
-        }
-        if matches!(p.kind, crate::table::Kind::List(_)) {
-            let _ = writeln!(t, "      as --{0}.1 <item> --{0}.2 <item> or --{0} '[…]'", p.wire);
+        for line in crate::flat::help_lines(p) {
+            let _ = writeln!(t, "      {line}");
         }
         if p.sensitive {
             let _ = writeln!(t, "      sensitive: never shown");

@@ -21,6 +21,8 @@
 
 pub mod args;
 pub mod complete;
+pub mod flat;
+pub mod flatten;
 pub mod help;
 pub mod migrate;
 pub mod output;

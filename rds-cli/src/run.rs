@@ -43,7 +43,7 @@ impl Problem {
 pub struct Invocation {
     /// The operation.
     pub command: &'static Command,
-    /// Its parameters, by wire name (list items as `Name.1`, …).
+    /// Its parameters, by wire name, flattened as sent (`Name.1`, `Tag.1.Key`, `Window.Start`).
     pub params: BTreeMap<String, String>,
     /// What is already wrong with the command line.
     pub problems: Vec<Problem>,
@@ -206,7 +206,8 @@ pub fn violations(command: &Command, params: &BTreeMap<String, String>, err: &Va
         .map(|v| {
             let base = v.parameter.split(['.', '[']).next().unwrap_or("");
             let given = params.get(&v.parameter).or_else(|| params.get(base));
-            let enum_values = command.param(base).map(|p| p.kind.enum_values()).unwrap_or(&[]);
+            // The enum of the value itself, however deep below the parameter (`Tag.2.Kind`).
+            let enum_values = command.param(base).map(|p| crate::flat::enum_values_at(p, &v.parameter)).unwrap_or(&[]);
             let message = match (&v.rule, given) {
                 (Rule::Format(_), Some(given)) if !enum_values.is_empty() => {
                     let nearest = suggest::closest(given, enum_values.iter().copied()).unwrap_or_default();
@@ -236,7 +237,8 @@ pub fn print_problems(action: &str, problems: &[Problem]) {
     let noun = if count == 1 { "problem" } else { "problems" };
     let _ = writeln!(err, "rds: {action}: {count} {noun}, nothing was sent:");
     for p in problems {
-        if p.parameter.is_empty() || p.message.starts_with(&format!("--{}", p.parameter)) {
+        // A message that starts with the flag as typed (`--tag.x: …`, `--page-size needs a value`) names it already.
+        if p.parameter.is_empty() || p.message.starts_with("--") {
             let _ = writeln!(err, "  {}", p.message);
         } else {
             let _ = writeln!(err, "  {}: {}", p.parameter, p.message);

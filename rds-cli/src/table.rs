@@ -74,16 +74,32 @@ pub struct Param {
     pub sensitive: bool,
 }
 
-/// How a parameter's value is given on the command line.
+/// How a parameter's value (or a part of one sent flattened) is given on the command line.
 #[derive(Debug)]
 pub enum Kind {
     /// One value as text; the wire values of its enum when it is one (else empty).
     Scalar(&'static [&'static str]),
     /// `true` or `false`.
     Boolean,
-    /// A list sent flattened (`Name.1`, `Name.2`): given as `--Name.1 a --Name.2 b` or `--Name '["a","b"]'`;
-    /// the wire values of the items' enum when they are one (else empty).
-    List(&'static [&'static str]),
+    /// A list sent flattened, its items at `Name.1`, `Name.2`, …: given item by item (`--Name.1 a`, and below
+    /// an item when it is an object: `--Name.1.Key k`) or whole as JSON (`--Name '["a","b"]'`).
+    List {
+        /// The items' type as help shows it (`string`, `object TagItem`).
+        item: &'static str,
+        /// How an item is given.
+        items: &'static Kind,
+    },
+    /// A list sent as one parameter, the items joined by `separator` (`Name=a,b`): given joined already
+    /// (`--Name a,b`) or as a JSON array, never item by item.
+    Joined {
+        /// The text between two items.
+        separator: &'static str,
+        /// The wire values of the items' enum when they are one (else empty).
+        values: &'static [&'static str],
+    },
+    /// An object sent flattened, its fields at `Name.Field`: given field by field (`--Name.Start t`) or whole
+    /// as a JSON object.
+    Object(&'static [Field]),
     /// A JSON document, as text or from a file (`file://path`).
     Json,
 }
@@ -92,10 +108,33 @@ impl Kind {
     /// The enum values a value (or a list's item) must be one of; empty when any is fine.
     pub fn enum_values(&self) -> &'static [&'static str] {
         match self {
-            Kind::Scalar(values) | Kind::List(values) => values,
+            Kind::Scalar(values) | Kind::Joined { values, .. } => values,
+            Kind::List { items: Kind::Scalar(values), .. } => values,
             Kind::Boolean => &["true", "false"],
-            Kind::Json => &[],
+            Kind::List { .. } | Kind::Object(_) | Kind::Json => &[],
         }
+    }
+}
+
+/// A field of an object sent flattened.
+#[derive(Debug)]
+pub struct Field {
+    /// Exact wire name, below the object's own (`key` in `Tag.1.key`).
+    pub wire: &'static str,
+    /// Kebab-case name, accepted like a parameter's (`--tag.1.key`).
+    pub kebab: &'static str,
+    /// The type as help shows it.
+    pub type_text: &'static str,
+    /// Whether an object without it is refused.
+    pub required: bool,
+    /// How its value is given.
+    pub kind: Kind,
+}
+
+impl Field {
+    /// The field of `fields` with this wire name, or else this kebab-case name.
+    pub fn find(fields: &'static [Field], name: &str) -> Option<&'static Field> {
+        fields.iter().find(|f| f.wire == name).or_else(|| fields.iter().find(|f| f.kebab == name))
     }
 }
 

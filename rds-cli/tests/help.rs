@@ -104,5 +104,12 @@ fn completion_scripts_complete_actions_and_parameters() {
     );
     assert_eq!(complete("rds DescribeDBInstances --RegionId x --Page", 4), ["--PageNumber", "--PageSize"]);
     assert_eq!(complete("rds describe-databases --db-i", 2), ["--db-instance-id"]);
+    // Below a parameter sent flattened: an item's fields, as the operation names them.
+    assert_eq!(complete("rds AddTagsToResource --Tag.1.key a --Tag.", 4), ["--Tag.1", "--Tag.2"]);
+    assert_eq!(complete("rds AddTagsToResource --Tag.2.", 2), ["--Tag.2.key", "--Tag.2.value"]);
+    assert_eq!(
+        complete("rds describe-rc-instance-history-events --event-publish-time.", 2),
+        ["--event-publish-time.end", "--event-publish-time.start"]
+    );
     assert!(complete("rds migrate --dest", 2).contains(&"--destination".to_owned()));
 }

@@ -3,7 +3,7 @@
 
 //! The command table of `rds`: every operation of the Rds API (version 2014-08-15), sorted by wire name.
 use crate::table::{
-    Command, Constraint, Kind, Location, NumberPaging, Paging, Param, TokenPaging,
+    Command, Constraint, Field, Kind, Location, NumberPaging, Paging, Param, TokenPaging,
 };
 /// Every operation, sorted by wire name (`Action`).
 pub static COMMANDS: &[Command] = &[
@@ -217,7 +217,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -794,7 +814,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "InstanceIds",
                 kebab: "instance-ids",
-                kind: Kind::List(&[]),
+                kind: Kind::Joined {
+                    separator: ",",
+                    values: &[],
+                },
                 type_text: "list<string>",
                 required: true,
                 location: Location::Query,
@@ -2495,7 +2518,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -4129,7 +4172,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -6159,7 +6222,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -6172,7 +6255,125 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "UnitNode",
                 kebab: "unit-node",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object UnitNodeItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "DBInstanceDescription",
+                                kebab: "db-instance-description",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DBInstanceStorage",
+                                kebab: "db-instance-storage",
+                                type_text: "int64",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DBInstanceStorageType",
+                                kebab: "db-instance-storage-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DbInstanceClass",
+                                kebab: "db-instance-class",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DtsConflict",
+                                kebab: "dts-conflict",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DtsInstanceClass",
+                                kebab: "dts-instance-class",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Engine",
+                                kebab: "engine",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "EngineVersion",
+                                kebab: "engine-version",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "PayType",
+                                kebab: "pay-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "RegionID",
+                                kebab: "region-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "SecurityIPList",
+                                kebab: "security-ip-list",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "VSwitchID",
+                                kebab: "v-switch-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "VpcID",
+                                kebab: "vpc-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "ZoneID",
+                                kebab: "zone-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "ZoneIDSlave1",
+                                kebab: "zone-id-slave1",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "ZoneIDSlave2",
+                                kebab: "zone-id-slave2",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object UnitNodeItem>",
                 required: true,
                 location: Location::Query,
@@ -6277,7 +6478,118 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "UnitNode",
                 kebab: "unit-node",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object UnitNodeItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "DBInstanceDescription",
+                                kebab: "db-instance-description",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DBInstanceStorage",
+                                kebab: "db-instance-storage",
+                                type_text: "int64",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DBInstanceStorageType",
+                                kebab: "db-instance-storage-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DbInstanceClass",
+                                kebab: "db-instance-class",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DtsConflict",
+                                kebab: "dts-conflict",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DtsInstanceClass",
+                                kebab: "dts-instance-class",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Engine",
+                                kebab: "engine",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "EngineVersion",
+                                kebab: "engine-version",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "RegionID",
+                                kebab: "region-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "SecurityIPList",
+                                kebab: "security-ip-list",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "VSwitchID",
+                                kebab: "v-switch-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "VpcID",
+                                kebab: "vpc-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "ZoneID",
+                                kebab: "zone-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "ZoneIDSlave1",
+                                kebab: "zone-id-slave1",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "ZoneIDSlave2",
+                                kebab: "zone-id-slave2",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object UnitNodeItem>",
                 required: true,
                 location: Location::Query,
@@ -7783,7 +8095,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -7992,7 +8324,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -8488,7 +8840,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -8645,7 +9017,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -11353,7 +11745,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "InstanceIds",
                 kebab: "instance-ids",
-                kind: Kind::List(&[]),
+                kind: Kind::Joined {
+                    separator: ",",
+                    values: &[],
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -11366,7 +11761,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Nodes",
                 kebab: "nodes",
-                kind: Kind::List(&[]),
+                kind: Kind::Joined {
+                    separator: ",",
+                    values: &[],
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -18549,7 +18947,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -25468,7 +25886,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -25824,7 +26262,24 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "EventPublishTime",
                 kebab: "event-publish-time",
-                kind: Kind::Scalar(&[]),
+                kind: Kind::Object(
+                    &[
+                        Field {
+                            wire: "End",
+                            kebab: "end",
+                            type_text: "string",
+                            required: false,
+                            kind: Kind::Scalar(&[]),
+                        },
+                        Field {
+                            wire: "Start",
+                            kebab: "start",
+                            type_text: "string",
+                            required: false,
+                            kind: Kind::Scalar(&[]),
+                        },
+                    ],
+                ),
                 type_text: "object EventPublishTime",
                 required: false,
                 location: Location::Query,
@@ -25837,7 +26292,24 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "NotBefore",
                 kebab: "not-before",
-                kind: Kind::Scalar(&[]),
+                kind: Kind::Object(
+                    &[
+                        Field {
+                            wire: "End",
+                            kebab: "end",
+                            type_text: "string",
+                            required: false,
+                            kind: Kind::Scalar(&[]),
+                        },
+                        Field {
+                            wire: "Start",
+                            kebab: "start",
+                            type_text: "string",
+                            required: false,
+                            kind: Kind::Scalar(&[]),
+                        },
+                    ],
+                ),
                 type_text: "object NotBefore",
                 required: false,
                 location: Location::Query,
@@ -25863,7 +26335,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "EventId",
                 kebab: "event-id",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -25902,7 +26377,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "InstanceEventCycleStatus",
                 kebab: "instance-event-cycle-status",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -25915,7 +26393,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "InstanceEventType",
                 kebab: "instance-event-type",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -26006,7 +26487,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "ResourceId",
                 kebab: "resource-id",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -26019,7 +26503,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -26243,7 +26747,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "InstanceType",
                 kebab: "instance-type",
-                kind: Kind::List(&[]),
+                kind: Kind::Joined {
+                    separator: ",",
+                    values: &[],
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -27267,7 +27774,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -30208,7 +30735,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "VSwitchIds",
                 kebab: "v-switch-ids",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -32181,7 +32711,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "ResourceId",
                 kebab: "resource-id",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
@@ -32233,7 +32766,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -34029,7 +34582,111 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "AdvancedDataPolicies",
                 kebab: "advanced-data-policies",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object AdvancedDataPoliciesItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "ActionType",
+                                kebab: "action-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "BakType",
+                                kebab: "bak-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DestRegion",
+                                kebab: "dest-region",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DestType",
+                                kebab: "dest-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "FilterKey",
+                                kebab: "filter-key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "FilterType",
+                                kebab: "filter-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "FilterValue",
+                                kebab: "filter-value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "OnlyPreserveOneEachDay",
+                                kebab: "only-preserve-one-each-day",
+                                type_text: "boolean",
+                                required: false,
+                                kind: Kind::Boolean,
+                            },
+                            Field {
+                                wire: "OnlyPreserveOneEachHour",
+                                kebab: "only-preserve-one-each-hour",
+                                type_text: "boolean",
+                                required: false,
+                                kind: Kind::Boolean,
+                            },
+                            Field {
+                                wire: "RetentionType",
+                                kebab: "retention-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "RetentionValue",
+                                kebab: "retention-value",
+                                type_text: "int32",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "SrcRegion",
+                                kebab: "src-region",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "SrcType",
+                                kebab: "src-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "StrategyId",
+                                kebab: "strategy-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object AdvancedDataPoliciesItem>",
                 required: false,
                 location: Location::Query,
@@ -34042,7 +34699,90 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "AdvancedLogPolicies",
                 kebab: "advanced-log-policies",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object AdvancedLogPoliciesItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "ActionType",
+                                kebab: "action-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DestRegion",
+                                kebab: "dest-region",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "DestType",
+                                kebab: "dest-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "EnableLogBackup",
+                                kebab: "enable-log-backup",
+                                type_text: "int32",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "FilterKey",
+                                kebab: "filter-key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "FilterValue",
+                                kebab: "filter-value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "LogRetentionType",
+                                kebab: "log-retention-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "LogRetentionValue",
+                                kebab: "log-retention-value",
+                                type_text: "int32",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "SrcRegion",
+                                kebab: "src-region",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "SrcType",
+                                kebab: "src-type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "StrategyId",
+                                kebab: "strategy-id",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object AdvancedLogPoliciesItem>",
                 required: false,
                 location: Location::Query,
@@ -40892,7 +41632,69 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "HbaItem",
                 kebab: "hba-item",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object HbaItemItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Address",
+                                kebab: "address",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Database",
+                                kebab: "database",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Mask",
+                                kebab: "mask",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Method",
+                                kebab: "method",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Option",
+                                kebab: "option",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "PriorityId",
+                                kebab: "priority-id",
+                                type_text: "int32",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Type",
+                                kebab: "type",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "User",
+                                kebab: "user",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object HbaItemItem>",
                 required: true,
                 location: Location::Query,
@@ -45608,7 +46410,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -48079,7 +48901,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -49514,7 +50356,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "ResourceId",
                 kebab: "resource-id",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: true,
                 location: Location::Query,
@@ -49566,7 +50411,27 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "Tag",
                 kebab: "tag",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "object TagItem",
+                    items: &Kind::Object(
+                        &[
+                            Field {
+                                wire: "Key",
+                                kebab: "key",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                            Field {
+                                wire: "Value",
+                                kebab: "value",
+                                type_text: "string",
+                                required: false,
+                                kind: Kind::Scalar(&[]),
+                            },
+                        ],
+                    ),
+                },
                 type_text: "list<object TagItem>",
                 required: false,
                 location: Location::Query,
@@ -50026,7 +50891,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "ResourceId",
                 kebab: "resource-id",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: true,
                 location: Location::Query,
@@ -50078,7 +50946,10 @@ pub static COMMANDS: &[Command] = &[
             Param {
                 wire: "TagKey",
                 kebab: "tag-key",
-                kind: Kind::List(&[]),
+                kind: Kind::List {
+                    item: "string",
+                    items: &Kind::Scalar(&[]),
+                },
                 type_text: "list<string>",
                 required: false,
                 location: Location::Query,
