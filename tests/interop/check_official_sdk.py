@@ -452,6 +452,42 @@ def tea_answer(recorder, name, call):
     return mapped
 
 
+def check_tea_reads_keep_every_field(wire, args, host_port):
+    """The emulated reads of instances, each through the SDK's own method: its response model keeps every field."""
+    client = tea_client(host_port, args.access_key_id, args.access_key_secret)
+    with TeaWire(wire) as recorder:
+        answer = lambda name, call: tea_answer(recorder, name, call)  # noqa: E731
+        listed = answer(
+            "DescribeDBInstances",
+            lambda: client.describe_dbinstances(
+                rds_models.DescribeDBInstancesRequest(region_id="cn-hangzhou", engine="SQLServer", page_size=30)
+            ),
+        )
+        ids = [i["DBInstanceId"] for i in listed["Items"]["DBInstance"]]
+        if SOURCE not in ids:
+            raise CheckFailed("DescribeDBInstances does not list %s: %r" % (SOURCE, ids))
+        attribute = answer(
+            "DescribeDBInstanceAttribute",
+            lambda: client.describe_dbinstance_attribute(
+                rds_models.DescribeDBInstanceAttributeRequest(dbinstance_id=SOURCE)
+            ),
+        )
+        if attribute["Items"]["DBInstanceAttribute"][0]["DBInstanceId"] != SOURCE:
+            raise CheckFailed("DescribeDBInstanceAttribute describes another instance: %r" % attribute)
+        answer(
+            "DescribeResourceUsage",
+            lambda: client.describe_resource_usage(rds_models.DescribeResourceUsageRequest(dbinstance_id=SOURCE)),
+        )
+        answer(
+            "DescribeDatabases",
+            lambda: client.describe_databases(rds_models.DescribeDatabasesRequest(dbinstance_id=SOURCE)),
+        )
+    return (
+        "DescribeDBInstances (%d instances), DescribeDBInstanceAttribute, DescribeResourceUsage, DescribeDatabases: "
+        "every answer read by the SDK's models with no field left over" % len(ids)
+    )
+
+
 def privileges_of(accounts_body):
     """{account: [(database, privilege), ...]} from a DescribeAccounts body (as the model holds it)."""
     return {
@@ -842,6 +878,7 @@ CHECKS = [
     ("legacy SDK: a Stopped source (%s) is refused with IncorrectDBInstanceState" % STOPPED, check_stopped_source),
     ("legacy SDK: a wrong AccessKeySecret is refused", check_wrong_secret),
     ("Tea SDK (V3): DescribeDBInstanceAttribute %s succeeds" % SOURCE, check_tea_describe),
+    ("Tea SDK (V3): the emulated reads (instances, attribute, usage, databases) fit the SDK's models", check_tea_reads_keep_every_field),
     ("Tea SDK (V3): a wrong AccessKeySecret is refused with SignatureDoesNotMatch", check_tea_wrong_secret),
     ("Tea SDK (V3): STS credentials are accepted", check_tea_sts),
     ("Tea SDK (V3): an unknown instance is InvalidDBInstanceId.NotFound", check_tea_not_found),
