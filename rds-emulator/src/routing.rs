@@ -13,7 +13,7 @@ use crate::errors::ApiError;
 use crate::handlers::{self, Handler, Params};
 
 /// The server side of every operation of the specs (generated from `api-specs/`).
-const SPEC_OPERATIONS: &[ServerOperation] = rds_api::operations::SERVER_OPERATIONS;
+static SPEC_OPERATIONS: &[ServerOperation] = rds_api::operations::SERVER_OPERATIONS;
 
 /// The Actions Alibaba Cloud's current SDKs no longer have (`data/withdrawn-actions.txt`: one name a line,
 /// `#` comments). An emulator without one of them still knows it for a real operation.

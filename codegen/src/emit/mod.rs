@@ -272,8 +272,10 @@ fn module_root(api: &Api, ctx: &Ctx) -> TokenStream {
             quote! {
                 /// The server side of every operation, sorted by action: decodes and validates a request from its
                 /// wire parameters and writes it back.
+                // A static, not a const: the code of every operation is then compiled once, here, rather than
+                // again in each crate that names the table.
                 #cfg
-                pub const SERVER_OPERATIONS: &[#rt::ServerOperation] = &[#(#entries),*];
+                pub static SERVER_OPERATIONS: &[#rt::ServerOperation] = &[#(#entries),*];
             }
         }
         None => quote!(),

@@ -3061,7 +3061,7 @@ pub const ACTIONS: &[&str] = &[
 /// The server side of every operation, sorted by action: decodes and validates a request from its
 /// wire parameters and writes it back.
 #[cfg(feature = "server")]
-pub const SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
+pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<AcceptRcInquiredSystemEventRequest>(),
     ::rds_api::runtime::ServerOperation::of::<ActivateMigrationTargetInstanceRequest>(),
     ::rds_api::runtime::ServerOperation::of::<AddRcInstancesToDeploymentSetRequest>(),

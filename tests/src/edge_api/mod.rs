@@ -20,7 +20,7 @@ pub const DEFAULT_ENDPOINT: &str = "https://edges.example.com";
 pub const ACTIONS: &[&str] = &["Echo", "Names"];
 /// The server side of every operation, sorted by action: decodes and validates a request from its
 /// wire parameters and writes it back.
-pub const SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
+pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<EchoRequest>(),
     ::rds_api::runtime::ServerOperation::of::<NamesRequest>(),
 ];

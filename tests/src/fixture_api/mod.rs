@@ -34,7 +34,7 @@ pub const DEFAULT_ENDPOINT: &str = "https://widgets.example.com";
 pub const ACTIONS: &[&str] = &["CreateWidget", "DescribeWidgets", "Ping", "TagWidgets"];
 /// The server side of every operation, sorted by action: decodes and validates a request from its
 /// wire parameters and writes it back.
-pub const SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
+pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<CreateWidgetRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeWidgetsRequest>(),
     ::rds_api::runtime::ServerOperation::of::<PingRequest>(),
