@@ -5,7 +5,7 @@
 //! A file the importer wrote carries [`MARKER`] as its second line; import rewrites such files and writes
 //! missing ones, and never touches a file without the marker (a curated spec). Steps, one module each:
 //! [`surface`] (the metadata file) -> [`shape`] (facts to spec types, with [`prose`] for our own words) ->
-//! [`naming`] (explicit names where derived ones clash) -> [`write`] (YAML text); [`drift`] compares.
+//! [`naming`] (explicit names where derived ones clash) -> [`write`](mod@write) (YAML text); [`drift`] compares.
 
 pub mod drift;
 pub mod naming;
