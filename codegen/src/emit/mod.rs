@@ -1,6 +1,7 @@
 //! Emits Rust from the model: one file per operation plus `mod.rs`, built as tokens and printed by prettyplease.
 
 pub mod cli;
+mod debug;
 mod docs;
 mod errors;
 mod paginate;
@@ -105,6 +106,11 @@ impl<'a> Scope<'a> {
             Shape::Model(name) => Some((self.models.get(name)?, Scope { types: self.models, models: self.models })),
             _ => None,
         }
+    }
+
+    /// Whether `shape` names an object (an inline one or a model).
+    pub fn is_object(&self, shape: &Shape) -> bool {
+        self.enter(shape).is_some_and(|(t, _)| matches!(t.kind, crate::model::NamedKind::Object(_)))
     }
 }
 

@@ -55,7 +55,11 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     // With a sensitive parameter, `Debug` is written out so that it prints `***` for it; otherwise derived.
     let sensitive = op.params.iter().any(|f| f.sensitive);
     let (derive_debug, builder_derive_debug, debug_impls) = if sensitive {
-        let impls = [debug_impl(op, &request, true, ctx), debug_impl(op, &builder, false, ctx)];
+        // The request's required parameters are plain fields; every field of the builder is an `Option`.
+        let impls = [
+            super::debug::redacted(&request, &op.params, |f| !f.required, ctx),
+            super::debug::redacted(&builder, &op.params, |_| true, ctx),
+        ];
         (quote!(), quote!(), quote!(#(#impls)*))
     } else {
         (quote!(Debug,), quote!(Debug,), quote!())
@@ -145,31 +149,6 @@ fn secret_keys(scope: &Scope<'_>, fields: &[Field], out: &mut Vec<String>, seen:
             seen.push(named.name.clone());
             if let crate::model::NamedKind::Object(fields) = &named.kind {
                 secret_keys(&inner, fields, out, seen);
-            }
-        }
-    }
-}
-
-/// `impl Debug` of the request (`of_request`: its required parameters are plain fields) or of its builder
-/// (every field an `Option`), printing what the derive would, except `***` for the value of a sensitive
-/// parameter (`None` stays `None`, so that whether it is set still shows).
-fn debug_impl(op: &Operation, ty: &Ident, of_request: bool, ctx: &Ctx) -> TokenStream {
-    let rt = &ctx.rt;
-    let name = ty.to_string();
-    let fields = op.params.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        let label = &f.rust_name;
-        let value = match (f.sensitive, of_request && f.required) {
-            (false, _) => quote!(&self.#field),
-            (true, true) => quote!(&#rt::Redacted),
-            (true, false) => quote!(&self.#field.as_ref().map(|_| #rt::Redacted)),
-        };
-        quote!(.field(#label, #value))
-    });
-    quote! {
-        impl ::std::fmt::Debug for #ty {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name) #(#fields)* .finish()
             }
         }
     }
@@ -358,20 +337,20 @@ pub(crate) fn write_param(
 ) -> TokenStream {
     let name = ident(&f.rust_name);
     let wire = name_expr;
-    let is_object =
-        |shape: &Shape| scope.enter(shape).is_some_and(|(t, _)| matches!(t.kind, crate::model::NamedKind::Object(_)));
     let put = match &f.ty.shape {
         Shape::List { separator: Some(separator), .. } => {
             quote!(params.put_joined(#location, #wire, value, #separator);)
         }
-        Shape::List { items, .. } if is_object(&items.shape) => quote!(params.put_objects(#location, #wire, value);),
+        Shape::List { items, .. } if scope.is_object(&items.shape) => {
+            quote!(params.put_objects(#location, #wire, value);)
+        }
         Shape::List { .. } => quote!(params.put_list(#location, #wire, value);),
         Shape::Json(inner) if matches!(inner.shape, Shape::Map { .. }) => {
             let rt = &ctx.rt;
             quote!(params.put_json(#location, #wire, &#rt::json::MapRef(value));)
         }
         Shape::Json(_) => quote!(params.put_json(#location, #wire, value);),
-        shape if is_object(shape) => quote!(params.put_object(#location, #wire, value);),
+        shape if scope.is_object(shape) => quote!(params.put_object(#location, #wire, value);),
         _ => quote!(params.put(#location, #wire, value);),
     };
     if f.required {

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{docs, field_type, ident, op_type_names, Ctx};
+use super::{docs, field_type, ident, is_optional, op_type_names, Ctx};
 use crate::model::{Field, Operation};
 
 pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
@@ -11,7 +11,7 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
     let doc = docs::outer(&format!("Response of `{}`.", op.wire_name));
     let fields = op.response.iter().map(decoded_field);
     let decode = decode_struct(&response, &op.response, true, ctx);
-    let (derive, debug) = debug_of(&response, &op.response, true, ctx);
+    let (derive, debug) = super::debug::derive_and_impl(&response, &op.response, |f| is_optional(f, true), ctx);
     quote! {
         #doc
         #derive
@@ -22,34 +22,6 @@ pub(crate) fn emit(op: &Operation, ctx: &Ctx) -> TokenStream {
         #debug
         #decode
     }
-}
-
-/// The `Debug` of a structure: derived, unless a field is `sensitive`; then written out, printing `***` for
-/// each secret (and `None` as `None`, so that whether it is set still shows). Returns the derive attribute
-/// (with `Clone` and `PartialEq`) and the impl, if written.
-pub(crate) fn debug_of(name: &Ident, fields: &[Field], response_shapes: bool, ctx: &Ctx) -> (TokenStream, TokenStream) {
-    if !fields.iter().any(|f| f.sensitive) {
-        return (quote!(#[derive(Clone, Debug, PartialEq)]), quote!());
-    }
-    let rt = &ctx.rt;
-    let shown = fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        let label = &f.rust_name;
-        match (f.sensitive, super::is_optional(f, response_shapes)) {
-            (false, _) => quote!(.field(#label, &self.#field)),
-            (true, false) => quote!(.field(#label, &#rt::Redacted)),
-            (true, true) => quote!(.field(#label, &self.#field.as_ref().map(|_| #rt::Redacted))),
-        }
-    });
-    let shown_name = name.to_string();
-    let debug = quote! {
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#shown_name) #(#shown)* .finish()
-            }
-        }
-    };
-    (quote!(#[derive(Clone, PartialEq)]), debug)
 }
 
 /// A field of a structure met in responses only.

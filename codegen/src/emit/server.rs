@@ -88,8 +88,7 @@ pub(crate) fn flat_reads(op: &Operation, ctx: &Ctx) -> TokenStream {
 /// The `ParamReader` call that reads a parameter of type `ty` named `wire` (a `&str` expression), as an
 /// `Option`.
 fn read(op: &Operation, ty: &Type, wire: &TokenStream, ctx: &Ctx) -> TokenStream {
-    let is_object =
-        |shape: &Shape| ctx.scope(op).enter(shape).is_some_and(|(t, _)| matches!(t.kind, NamedKind::Object(_)));
+    let scope = ctx.scope(op);
     match &ty.shape {
         Shape::String => quote!(reader.string(#wire)),
         Shape::Boolean => quote!(reader.boolean(#wire)),
@@ -97,8 +96,8 @@ fn read(op: &Operation, ty: &Type, wire: &TokenStream, ctx: &Ctx) -> TokenStream
         Shape::Int64 => quote!(reader.parse::<i64>(#wire, "int64")),
         Shape::Float => quote!(reader.parse::<f64>(#wire, "float")),
         Shape::Float32 => quote!(reader.parse::<f32>(#wire, "float32")),
-        Shape::Named(_) if is_object(&ty.shape) => quote!(reader.object(#wire)),
-        Shape::List { items, .. } if is_object(&items.shape) => quote!(reader.objects(#wire)),
+        Shape::Named(_) if scope.is_object(&ty.shape) => quote!(reader.object(#wire)),
+        Shape::List { items, .. } if scope.is_object(&items.shape) => quote!(reader.objects(#wire)),
         Shape::List { items, separator: Some(separator), .. } => {
             let item_ty = rust_type(items);
             let what = format!("{} item", quote!(#item_ty));

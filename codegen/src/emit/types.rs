@@ -209,7 +209,8 @@ fn object(scope: &Scope<'_>, t: &NamedType, fields: &[Field], ctx: &Ctx) -> Toke
     } else {
         quote!()
     };
-    let (debug_derive, debug_impl) = super::response::debug_of(&name, fields, !t.in_request, ctx);
+    let (debug_derive, debug_impl) =
+        super::debug::derive_and_impl(&name, fields, |f| super::is_optional(f, !t.in_request), ctx);
     quote! {
         #doc
         #debug_derive

@@ -245,9 +245,9 @@ pub struct DescribeDbInstanceSslResponse {
     /// Wire name: `TlsVersion`.
     pub tls_version: Option<String>,
 }
-impl std::fmt::Debug for DescribeDbInstanceSslResponse {
+impl ::std::fmt::Debug for DescribeDbInstanceSslResponse {
     #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeDbInstanceSslResponse")
             .field("acl", &self.acl)
             .field("ca_type", &self.ca_type)

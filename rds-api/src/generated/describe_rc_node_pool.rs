@@ -362,9 +362,9 @@ pub struct NodePoolListItem {
     /// Wire name: `ZoneId`.
     pub zone_id: Option<String>,
 }
-impl std::fmt::Debug for NodePoolListItem {
+impl ::std::fmt::Debug for NodePoolListItem {
     #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("NodePoolListItem")
             .field("auto_pay", &self.auto_pay)
             .field("auto_renew", &self.auto_renew)

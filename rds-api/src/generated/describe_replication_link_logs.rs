@@ -342,9 +342,9 @@ pub struct ItemsItem {
     /// Wire name: `TaskType`.
     pub task_type: Option<String>,
 }
-impl std::fmt::Debug for ItemsItem {
+impl ::std::fmt::Debug for ItemsItem {
     #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemsItem")
             .field("detail", &self.detail)
             .field("gmt_created", &self.gmt_created)

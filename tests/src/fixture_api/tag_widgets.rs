@@ -334,9 +334,9 @@ pub struct TagWidgetsResponse {
     /// Wire name: `Consoles`.
     pub consoles: Vec<Console>,
 }
-impl std::fmt::Debug for TagWidgetsResponse {
+impl ::std::fmt::Debug for TagWidgetsResponse {
     #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TagWidgetsResponse")
             .field("request_id", &self.request_id)
             .field("labels", &self.labels)
@@ -440,9 +440,9 @@ pub struct Console {
     /// Wire name: `Password`. Sensitive: `Debug` prints `***` in its place.
     pub password: Option<String>,
 }
-impl std::fmt::Debug for Console {
+impl ::std::fmt::Debug for Console {
     #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Console")
             .field("url", &self.url)
             .field(
@@ -490,9 +490,9 @@ pub struct Login {
     #[serde(rename = "Password")]
     pub password: String,
 }
-impl std::fmt::Debug for Login {
+impl ::std::fmt::Debug for Login {
     #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Login")
             .field("user", &self.user)
             .field("password", &::rds_api::runtime::Redacted)
