@@ -15,10 +15,6 @@ use crate::handlers::{self, Handler, Params};
 /// The server side of every operation of the specs (generated from `api-specs/`).
 static SPEC_OPERATIONS: &[ServerOperation] = rds_api::operations::SERVER_OPERATIONS;
 
-/// The Actions Alibaba Cloud's current SDKs no longer have (`data/withdrawn-actions.txt`: one name a line,
-/// `#` comments). An emulator without one of them still knows it for a real operation.
-const WITHDRAWN_ACTIONS: &str = include_str!("../data/withdrawn-actions.txt");
-
 /// How the real service knows an Action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RealAction {
@@ -38,13 +34,13 @@ pub(crate) fn route(action: &str, version: &str, params: &Params) -> Result<Hand
     if let Some(handler) = handlers::handler(action) {
         return Ok(handler);
     }
-    let kind = if withdrawn(action) { RealAction::Withdrawn } else { RealAction::Current };
     match spec_operation(action) {
         Some(operation) => {
             operation.validate(params).map_err(|invalid| ApiError::from_validation(&invalid))?;
+            // A withdrawn operation is `deprecated` in its spec; the message says so.
+            let kind = if operation.deprecated { RealAction::Withdrawn } else { RealAction::Current };
             Err(ApiError::unsupported_operation(action, kind))
         }
-        None if kind == RealAction::Withdrawn => Err(ApiError::unsupported_operation(action, kind)),
         None => Err(ApiError::api_not_found(action, version)),
     }
 }
@@ -54,18 +50,17 @@ fn spec_operation(action: &str) -> Option<&'static ServerOperation> {
     SPEC_OPERATIONS.iter().find(|operation| operation.action == action)
 }
 
-/// Whether `action` is one of the withdrawn operations.
-fn withdrawn(action: &str) -> bool {
-    withdrawn_actions().any(|name| name == action)
-}
-
-fn withdrawn_actions() -> impl Iterator<Item = &'static str> {
-    WITHDRAWN_ACTIONS.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn withdrawn(action: &str) -> bool {
+        spec_operation(action).is_some_and(|operation| operation.deprecated)
+    }
+
+    fn withdrawn_actions() -> impl Iterator<Item = &'static str> {
+        SPEC_OPERATIONS.iter().filter(|operation| operation.deprecated).map(|operation| operation.action)
+    }
 
     fn refusal(action: &str, params: &[(&str, &str)]) -> ApiError {
         let params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -97,7 +92,7 @@ mod tests {
 
     #[test]
     fn a_real_operation_without_emulation_is_validated_then_unsupported() {
-        // Withdrawn, without behaviour: known whether or not the specs have it.
+        // Withdrawn, without behaviour: its spec says so.
         let err =
             refusal("DescribeImportsForSQLServer", &[("DBInstanceId", "rm-1"), ("StartTime", "x"), ("EndTime", "y")]);
         assert_eq!((err.code.as_str(), err.status), ("UnsupportedOperation", 400), "{}", err.message);

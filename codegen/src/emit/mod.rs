@@ -273,7 +273,8 @@ fn module_root(api: &Api, ctx: &Ctx) -> TokenStream {
             let rt = &ctx.rt;
             let entries = api.operations.iter().map(|op| {
                 let [request, ..] = op_type_names(op);
-                quote!(#rt::ServerOperation::of::<#request>())
+                let deprecated = if op.deprecated.is_some() { quote!(.deprecated()) } else { quote!() };
+                quote!(#rt::ServerOperation::of::<#request>() #deprecated)
             });
             quote! {
                 /// The server side of every operation, sorted by action: decodes and validates a request from its

@@ -3084,7 +3084,7 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     >(),
     ::rds_api::runtime::ServerOperation::of::<CalculateDbInstanceWeightRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CancelActiveOperationTasksRequest>(),
-    ::rds_api::runtime::ServerOperation::of::<CancelImportRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CancelImportRequest>().deprecated(),
     ::rds_api::runtime::ServerOperation::of::<CheckAccountNameAvailableRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CheckBackupEncryptionAuthorizedRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CheckCloudResourceAuthorizedRequest>(),
@@ -3117,14 +3117,16 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<CreateDbProxyEndpointAddressRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreateDatabaseRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreateDdrInstanceRequest>(),
-    ::rds_api::runtime::ServerOperation::of::<CreateDiagnosticReportRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateDiagnosticReportRequest>()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<CreateGadInstanceRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreateGadInstanceMemberRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreateImportTaskRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreateMaskingRulesRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreateMigrateTaskRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreateOnlineDatabaseTaskRequest>(),
-    ::rds_api::runtime::ServerOperation::of::<CreateOrderForCreateDbNodesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateOrderForCreateDbNodesRequest>()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<CreateOrderForDeleteDbNodesRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreateParameterGroupRequest>(),
     ::rds_api::runtime::ServerOperation::of::<CreatePostgresExtensionsRequest>(),
@@ -3257,7 +3259,8 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<DescribeDedicatedHostGroupsRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeDedicatedHostsRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeDetachedBackupsRequest>(),
-    ::rds_api::runtime::ServerOperation::of::<DescribeDiagnosticReportListRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeDiagnosticReportListRequest>()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<DescribeErrorLogsRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeEventsRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeGadInstancesRequest>(),
@@ -3273,7 +3276,8 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<DescribeHostWebShellRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeImportTaskRequest>(),
     ::rds_api::runtime::ServerOperation::of::<DescribeImportTaskValidationRequest>(),
-    ::rds_api::runtime::ServerOperation::of::<DescribeImportsForSqlServerRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<DescribeImportsForSqlServerRequest>()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<
         DescribeInstanceAutoRenewalAttributeRequest,
     >(),
@@ -3383,7 +3387,8 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<GetDbProxyInstanceSslRequest>(),
     ::rds_api::runtime::ServerOperation::of::<GrantAccountPrivilegeRequest>(),
     ::rds_api::runtime::ServerOperation::of::<GrantOperatorPermissionRequest>(),
-    ::rds_api::runtime::ServerOperation::of::<ImportDatabaseBetweenInstancesRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ImportDatabaseBetweenInstancesRequest>()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<ImportUserBackupFileRequest>(),
     ::rds_api::runtime::ServerOperation::of::<InstallRcCloudAssistantRequest>(),
     ::rds_api::runtime::ServerOperation::of::<ListClassesRequest>(),
@@ -3416,7 +3421,8 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     >(),
     ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceClsRequest>(),
     ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceConfigRequest>(),
-    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceConnectionModeRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceConnectionModeRequest>()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<ModifyDbInstanceConnectionStringRequest>(),
     ::rds_api::runtime::ServerOperation::of::<
         ModifyDbInstanceDelayedReplicationTimeRequest,
@@ -3438,7 +3444,8 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<ModifyDbInstancePayTypeRequest>(),
     ::rds_api::runtime::ServerOperation::of::<
         ModifyDbInstanceProxyConfigurationRequest,
-    >(),
+    >()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<
         ModifyDbInstanceReplicationSwitchRequest,
     >(),
@@ -3504,7 +3511,8 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<ModifyWhitelistTemplateRequest>(),
     ::rds_api::runtime::ServerOperation::of::<
         PreCheckCreateOrderForCreateDbNodesRequest,
-    >(),
+    >()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<
         PreCheckCreateOrderForDeleteDbNodesRequest,
     >(),
@@ -3553,7 +3561,8 @@ pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
     ::rds_api::runtime::ServerOperation::of::<SwitchDbInstanceHaRequest>(),
     ::rds_api::runtime::ServerOperation::of::<SwitchDbInstanceNetTypeRequest>(),
     ::rds_api::runtime::ServerOperation::of::<SwitchDbInstanceVpcRequest>(),
-    ::rds_api::runtime::ServerOperation::of::<SwitchGuardToMasterInstanceRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<SwitchGuardToMasterInstanceRequest>()
+        .deprecated(),
     ::rds_api::runtime::ServerOperation::of::<SwitchOverMajorVersionUpgradeRequest>(),
     ::rds_api::runtime::ServerOperation::of::<SwitchReplicationLinkRequest>(),
     ::rds_api::runtime::ServerOperation::of::<SyncRcKeyPairRequest>(),

@@ -27,6 +27,8 @@ pub struct ServerOperation {
     pub action: &'static str,
     /// Whether the operation may be re-sent (its spec's `idempotent`).
     pub idempotent: bool,
+    /// Whether the spec marks it `deprecated` (withdrawn from Alibaba's current SDKs, still answered).
+    pub deprecated: bool,
     reencode: fn(&BTreeMap<String, String>) -> Result<super::Params, ValidationError>,
     decode_response: fn(&[u8]) -> Result<(), super::de::DecodeError>,
 }
@@ -37,9 +39,15 @@ impl ServerOperation {
         ServerOperation {
             action: T::ACTION,
             idempotent: T::IDEMPOTENT,
+            deprecated: false,
             reencode: reencode::<T>,
             decode_response: decode_response::<T>,
         }
+    }
+
+    /// The same entry, marked deprecated (the generated table marks the operations whose spec says so).
+    pub const fn deprecated(self) -> Self {
+        ServerOperation { deprecated: true, ..self }
     }
 
     /// Decodes `body` as the operation's generated response type (as the client does with an answer),

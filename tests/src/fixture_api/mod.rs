@@ -35,7 +35,7 @@ pub const ACTIONS: &[&str] = &["CreateWidget", "DescribeWidgets", "Ping", "TagWi
 /// The server side of every operation, sorted by action: decodes and validates a request from its
 /// wire parameters and writes it back.
 pub static SERVER_OPERATIONS: &[::rds_api::runtime::ServerOperation] = &[
-    ::rds_api::runtime::ServerOperation::of::<CreateWidgetRequest>(),
+    ::rds_api::runtime::ServerOperation::of::<CreateWidgetRequest>().deprecated(),
     ::rds_api::runtime::ServerOperation::of::<DescribeWidgetsRequest>(),
     ::rds_api::runtime::ServerOperation::of::<PingRequest>(),
     ::rds_api::runtime::ServerOperation::of::<TagWidgetsRequest>(),
