@@ -10,3 +10,4 @@ pub mod fixture_api;
 #[rustfmt::skip]
 pub mod edge_api;
 pub mod signature;
+pub mod wire;

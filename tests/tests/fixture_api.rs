@@ -15,6 +15,7 @@ use integration_tests::fixture_api::{
     CommonError, CreateWidgetError, CreateWidgetRequest, DescribeWidgetsRequest, PingRequest,
 };
 use integration_tests::signature;
+use integration_tests::wire::params_of as wire;
 use rds_api::runtime::{Method, Operation};
 use rds_api::{Client, Credentials, Error, Rule, Violation};
 use support::{CannedResponse, TestServer};
@@ -465,14 +466,6 @@ fn request_enums_are_closed_and_know_their_values() {
 
 // ---------------------------------------------------------------------------------------------------------
 // The server side (`FromParams`): what the client writes, a server reads back into the same request.
-
-fn wire(request: &impl Operation) -> BTreeMap<String, String> {
-    let mut params = rds_api::runtime::Params::new();
-    request.write_params(&mut params);
-    let mut all = params.query().clone();
-    all.extend(params.body().clone());
-    all
-}
 
 #[test]
 fn every_request_reads_back_from_its_wire_parameters() {

@@ -10,18 +10,11 @@ use std::collections::BTreeMap;
 
 use integration_tests::fixture_api::tag_widgets::{Login, TagEntry, Window};
 use integration_tests::fixture_api::TagWidgetsRequest;
-use rds_api::runtime::{FromParams, Operation, Params, Rule};
+use integration_tests::wire::params_of as wire;
+use rds_api::runtime::{FromParams, Operation, Rule};
 use rds_api::{Client, Credentials, Error};
 use serde_json::json;
 use support::{CannedResponse, TestServer};
-
-fn wire(request: &impl Operation) -> BTreeMap<String, String> {
-    let mut params = Params::new();
-    request.write_params(&mut params);
-    let mut all = params.query().clone();
-    all.extend(params.body().clone());
-    all
-}
 
 fn full() -> TagWidgetsRequest {
     TagWidgetsRequest::builder()
